@@ -1,0 +1,22 @@
+"""Helpers for the *Hands-On Transfer Learning* course.
+
+Importing this package first configures the process so that TensorFlow stays
+quiet and deterministic (see :mod:`helpers.runtime`). Every chapter therefore
+starts with ``import helpers`` **before** it imports Keras or TensorFlow; a
+test in ``tests/test_notebooks_static.py`` enforces that order.
+
+The package is split into one module per concern, imported in one direction:
+
+``runtime``     environment variables, seeding and op determinism
+``data``        MNIST from the repository's file, splits and sampling
+``models``      the course's Keras models
+``training``    compact, deterministic training loops and their logs
+``plots``       matplotlib figures used by the chapters
+"""
+
+from helpers.runtime import configure_environment, set_seed
+
+configure_environment()
+
+__all__ = ["configure_environment", "set_seed"]
+__version__ = "0.1.0"

@@ -1,0 +1,257 @@
+"""MNIST from the repository's own file, and the splits the chapters use.
+
+The default path never touches the network: :func:`load_mnist` reads
+``data/mnist.npz`` (shipped with the course) and verifies every array against
+its published SHA-256. ``load_mnist(source="keras")`` is an opt-in alternative
+that downloads through :func:`keras.datasets.mnist.load_data`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from helpers._validation import (
+    check_choice,
+    check_fraction,
+    check_images,
+    check_int,
+    check_labels,
+)
+
+#: Where the course keeps its copy of MNIST (``data/mnist.npz`` at the repo root).
+DEFAULT_MNIST_PATH = Path(__file__).resolve().parents[1] / "data" / "mnist.npz"
+
+#: SHA-256 of each array's raw bytes (C order), from ``data/README.md``.
+MNIST_SHA256: dict[str, str] = {
+    "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+    "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+    "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+    "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+}
+
+_FIX = (
+    "Restore it with `git checkout -- data/mnist.npz` (or re-clone the course), or pass path= to a good copy."
+)
+
+
+class Split(NamedTuple):
+    """Images and their integer labels."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+class TrainValSplit(NamedTuple):
+    """A training set and a validation set carved out of it."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+
+
+class MnistIntegrityError(RuntimeError):
+    """The MNIST file is missing, unreadable, or does not match its checksums."""
+
+
+def load_mnist(
+    path: str | Path | None = None, *, verify: bool = True, source: str = "file"
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Load MNIST in Keras' layout: ``(x_train, y_train), (x_test, y_test)``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The ``.npz`` file to read; defaults to :data:`DEFAULT_MNIST_PATH`.
+    verify : bool, default True
+        Check every array against :data:`MNIST_SHA256`.
+    source : {"file", "keras"}, default "file"
+        ``"file"`` reads the local file and never uses the network.
+        ``"keras"`` downloads with :func:`keras.datasets.mnist.load_data` (opt-in;
+        it needs internet access the first time).
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``uint8`` images of shape ``(n, 28, 28)`` with values 0-255, and
+        ``uint8`` labels 0-9: 60,000 training and 10,000 test examples.
+
+    Raises
+    ------
+    MnistIntegrityError
+        If the file is missing, unreadable, incomplete or corrupted; the
+        message names the file and how to restore it.
+    """
+    check_choice(source, "source", ("file", "keras"))
+    if source == "keras":
+        import keras
+
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
+        origin = "keras.datasets.mnist"
+    else:
+        file = Path(DEFAULT_MNIST_PATH if path is None else path)
+        origin = str(file)
+        if not file.is_file():
+            raise MnistIntegrityError(f"MNIST file not found: {file}. {_FIX}")
+        try:
+            with np.load(file, allow_pickle=False) as npz:
+                missing = sorted(set(MNIST_SHA256) - set(npz.files))
+                if missing:
+                    raise MnistIntegrityError(
+                        f"MNIST file {file} lacks the array(s) {', '.join(missing)}. {_FIX}"
+                    )
+                arrays = {key: npz[key] for key in MNIST_SHA256}
+        except MnistIntegrityError:
+            raise
+        except Exception as exc:  # zipfile.BadZipFile, OSError, ValueError...
+            raise MnistIntegrityError(
+                f"MNIST file {file} could not be read ({exc}); it is probably truncated or corrupted. {_FIX}"
+            ) from exc
+    if verify:
+        for key, expected in MNIST_SHA256.items():
+            digest = hashlib.sha256(np.ascontiguousarray(arrays[key]).tobytes()).hexdigest()
+            if digest != expected:
+                raise MnistIntegrityError(
+                    f"MNIST array {key!r} from {origin} does not match its SHA-256 "
+                    f"(got {digest[:12]}..., expected {expected[:12]}...); the data is "
+                    f"corrupted or is not the published MNIST. {_FIX}"
+                )
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def scale_pixels(x: np.ndarray) -> np.ndarray:
+    """Scale 8-bit images to ``float32`` values in ``[0, 1]``.
+
+    Parameters
+    ----------
+    x : ndarray
+        Images with integer values 0-255 (any shape, samples first).
+
+    Returns
+    -------
+    ndarray of float32
+        ``x / 255``.
+    """
+    arr = check_images(x, "x", min_dim=1)
+    if arr.min() < 0 or arr.max() > 255:
+        raise ValueError(
+            f"x must hold pixel values in 0-255, got range {arr.min()} to {arr.max()}; "
+            "it may already be scaled."
+        )
+    return arr.astype(np.float32) / np.float32(255.0)
+
+
+def select_classes(x: np.ndarray, y: np.ndarray, classes: list[int], *, relabel: bool = True) -> Split:
+    """Keep only the examples of some classes, e.g. digits 0-4 for pretraining.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Images (samples first) and integer labels.
+    classes : list of int
+        The classes to keep, in the order that defines their new labels.
+    relabel : bool, default True
+        Map ``classes[i]`` to label ``i`` (so digits 5-9 become 0-4), as a new
+        classification head needs; ``False`` keeps the original labels.
+
+    Returns
+    -------
+    Split
+        The selected ``x`` and ``y``, in their original order.
+    """
+    x = check_images(x, "x", min_dim=1)
+    y = check_labels(y, "y", n_samples=x.shape[0])
+    classes = [check_int(c, "each class", minimum=0) for c in classes]
+    if not classes:
+        raise ValueError("classes is empty; name at least one class to keep.")
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"classes has duplicates: {classes}.")
+    absent = [c for c in classes if not np.any(y == c)]
+    if absent:
+        raise ValueError(f"class(es) {absent} do not occur in y (labels present: {np.unique(y).tolist()}).")
+    mask = np.isin(y, classes)
+    y_sel = y[mask]
+    if relabel:
+        lookup = np.full(int(y.max()) + 1, -1, dtype=np.int64)
+        lookup[classes] = np.arange(len(classes))
+        y_sel = lookup[y_sel]
+    return Split(x[mask], y_sel.astype(np.int64))
+
+
+def sample_per_class(x: np.ndarray, y: np.ndarray, k: int, *, seed: int) -> Split:
+    """Draw ``k`` labelled examples of every class, reproducibly.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Images (samples first) and integer labels.
+    k : int
+        Examples per class, at least 1 and at most the size of the smallest class.
+    seed : int
+        Seed of the draw; the same seed gives the same examples.
+
+    Returns
+    -------
+    Split
+        ``k * n_classes`` examples in a shuffled order.
+    """
+    x = check_images(x, "x", min_dim=1)
+    y = check_labels(y, "y", n_samples=x.shape[0])
+    k = check_int(k, "k", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    classes, counts = np.unique(y, return_counts=True)
+    if k > counts.min():
+        raise ValueError(
+            f"k={k} is larger than the smallest class (class {classes[counts.argmin()]} "
+            f"has {counts.min()} examples); choose k <= {counts.min()}."
+        )
+    rng = np.random.default_rng(seed)
+    idx = np.concatenate([rng.choice(np.flatnonzero(y == c), size=k, replace=False) for c in classes])
+    idx = rng.permutation(idx)
+    return Split(x[idx], y[idx])
+
+
+def train_val_split(x: np.ndarray, y: np.ndarray, *, val_fraction: float = 0.1, seed: int) -> TrainValSplit:
+    """Carve a stratified validation set out of training data.
+
+    The validation set keeps the class proportions of ``y``. It is what
+    hyper-parameters and early stopping look at; the test set is never used
+    for that.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Training images (samples first) and integer labels.
+    val_fraction : float, default 0.1
+        Share of the examples that go to validation, strictly between 0 and 1.
+    seed : int
+        Seed of the split.
+
+    Returns
+    -------
+    TrainValSplit
+    """
+    x = check_images(x, "x", min_dim=1)
+    y = check_labels(y, "y", n_samples=x.shape[0])
+    val_fraction = check_fraction(val_fraction, "val_fraction")
+    seed = check_int(seed, "seed", minimum=0)
+    n_classes = np.unique(y).size
+    n_val = int(np.ceil(val_fraction * len(y)))
+    if n_val < n_classes or len(y) - n_val < n_classes:
+        raise ValueError(
+            f"val_fraction={val_fraction} of {len(y)} examples cannot give every one of the "
+            f"{n_classes} classes a place in both sets; use more data or another fraction."
+        )
+    try:
+        x_tr, x_val, y_tr, y_val = train_test_split(
+            x, y, test_size=val_fraction, stratify=y, random_state=seed
+        )
+    except ValueError as exc:  # e.g. a class with a single example
+        raise ValueError(f"Cannot stratify this split: {exc}") from exc
+    return TrainValSplit(x_tr, y_tr, x_val, y_val)

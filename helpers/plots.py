@@ -1,0 +1,167 @@
+"""Figures used across chapters (matplotlib only).
+
+Each function draws on an ``Axes`` it is given, or on a new figure, and
+returns the figure, so a chapter can add to it or save it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers._validation import check_images, check_int, check_labels
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
+    return ax.figure, ax
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    resolution: int = 200,
+    title: str | None = None,
+) -> Figure:
+    """Shade the regions a 2-D binary classifier assigns to each class.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps an ``(n, 2)`` array to ``n`` scores; a score >= 0.5 means class 1
+        (a probability, as a sigmoid output gives).
+    x : ndarray of shape (n, 2)
+        The points to draw.
+    y : ndarray of shape (n,)
+        Their labels, 0 or 1.
+    ax : Axes, optional
+        Where to draw; a new figure is made if omitted.
+    resolution : int, default 200
+        Grid points per axis.
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    if not callable(predict):
+        raise TypeError("predict must be a function mapping an (n, 2) array to n scores.")
+    x = check_images(x, "x", min_dim=2)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2) to be drawn in the plane, got {x.shape}.")
+    y = check_labels(y, "y", n_samples=x.shape[0], n_classes=2)
+    resolution = check_int(resolution, "resolution", minimum=2)
+    fig, ax = _new_axes(ax, (4, 4))
+    pad = 0.5
+    (x0, y0), (x1, y1) = x.min(axis=0) - pad, x.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.c_[gx.ravel(), gy.ravel()].astype(np.float32)
+    scores = np.asarray(predict(grid), dtype=float).reshape(gx.shape)
+    ax.contourf(gx, gy, scores, levels=[-np.inf, 0.5, np.inf], colors=["#cfe2f3", "#f9d6c1"], alpha=0.9)
+    ax.contour(gx, gy, scores, levels=[0.5], colors="k", linewidths=1)
+    for label, marker, color in ((0, "o", "#1f77b4"), (1, "s", "#d62728")):
+        pts = x[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, c=color, edgecolors="k", label=f"class {label}")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def plot_history(
+    history: object, metrics: Sequence[str] = ("loss", "accuracy"), *, title: str | None = None
+) -> Figure:
+    """Learning curves: each metric per epoch, training against validation.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict
+        What ``model.fit`` returned, or its ``.history`` dict.
+    metrics : sequence of str, default ("loss", "accuracy")
+        The metrics to draw, one panel each; ``val_<metric>`` is added when present.
+    title : str, optional
+        A title over the panels.
+
+    Returns
+    -------
+    Figure
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict):
+        raise TypeError("history must be a keras History or its .history dict.")
+    missing = [m for m in metrics if m not in logs]
+    if missing:
+        raise ValueError(f"history has no {missing}; it records {sorted(logs)}.")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], "o-", label="training")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], "s--", label="validation")
+        ax.set(xlabel="epoch", ylabel=metric)
+        ax.legend()
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_images(
+    images: np.ndarray,
+    labels: Sequence[object] | None = None,
+    *,
+    ncols: int = 10,
+    cmap: str = "gray_r",
+    size: float = 1.1,
+    symmetric: bool = False,
+) -> Figure:
+    """Show a grid of 2-D images (digits, weight maps, PCA components).
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, h, w)
+    labels : sequence, optional
+        A caption per image.
+    ncols : int, default 10
+    cmap : str, default "gray_r"
+    size : float, default 1.1
+        Inches per image.
+    symmetric : bool, default False
+        Centre the colour scale on zero, for signed images such as weights.
+
+    Returns
+    -------
+    Figure
+    """
+    images = check_images(images, "images", min_dim=3)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (n, height, width), got {images.shape}.")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"got {len(images)} images but {len(labels)} labels.")
+    ncols = min(check_int(ncols, "ncols", minimum=1), len(images))
+    nrows = int(np.ceil(len(images) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i >= len(images):
+            continue
+        kwargs = {}
+        if symmetric:
+            vmax = float(np.abs(images[i]).max()) or 1.0
+            kwargs = {"vmin": -vmax, "vmax": vmax}
+        ax.imshow(images[i], cmap=cmap, **kwargs)
+        if labels is not None:
+            ax.set_title(str(labels[i]), fontsize=9)
+    fig.tight_layout()
+    return fig

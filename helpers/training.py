@@ -1,0 +1,107 @@
+"""Training with compact, deterministic logs.
+
+Keras' default progress bar prints one line per step with timings, which
+clutters the rendered book and changes on every run. :func:`train` trains
+silently and prints at most one short line per epoch, with no timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+
+from helpers._validation import check_images, check_int
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """Print one line of metrics every ``every`` epochs (and after the last one).
+
+    Parameters
+    ----------
+    every : int, default 1
+        Print every ``every``-th epoch.
+    digits : int, default 4
+        Decimal places of each metric.
+    """
+
+    def __init__(self, every: int = 1, digits: int = 4) -> None:
+        super().__init__()
+        self.every = check_int(every, "every", minimum=1)
+        self.digits = check_int(digits, "digits", minimum=0)
+        self.lines: list[str] = []
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:  # noqa: D102
+        total = self.params.get("epochs", epoch + 1)
+        if (epoch + 1) % self.every and epoch + 1 != total:
+            return
+        metrics = "  ".join(f"{k} {v:.{self.digits}f}" for k, v in (logs or {}).items())
+        width = len(str(total))
+        line = f"epoch {epoch + 1:>{width}}/{total}  {metrics}"
+        self.lines.append(line)
+        print(line)
+
+
+def train(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int = 128,
+    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    log_every: int | None = 1,
+) -> keras.callbacks.History:
+    """Fit a compiled model, printing one compact line per epoch.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    x, y : ndarray
+        Training inputs (samples first) and targets.
+    epochs : int
+        Number of passes over the training data.
+    batch_size : int, default 128
+    validation_data : (x_val, y_val), optional
+        Evaluated after every epoch; never pass the test set here.
+    callbacks : sequence of keras.callbacks.Callback
+        Extra callbacks, e.g. :class:`keras.callbacks.EarlyStopping`.
+    log_every : int or None, default 1
+        Print every ``log_every`` epochs; ``None`` prints nothing.
+
+    Returns
+    -------
+    keras.callbacks.History
+        ``history.history`` maps each metric to its per-epoch values.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
+    if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
+        raise ValueError("model is not compiled; call model.compile(optimizer=..., loss=...) first.")
+    x = check_images(x, "x", min_dim=1)
+    y_arr = np.asarray(y)
+    if y_arr.shape[0] != x.shape[0]:
+        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {y_arr.shape[0]}.")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if validation_data is not None:
+        if not (isinstance(validation_data, tuple) and len(validation_data) == 2):
+            raise TypeError("validation_data must be a tuple (x_val, y_val).")
+        x_val = check_images(validation_data[0], "x_val", min_dim=1)
+        if np.asarray(validation_data[1]).shape[0] != x_val.shape[0]:
+            raise ValueError("x_val and y_val have different numbers of samples.")
+    all_callbacks = list(callbacks)
+    if log_every is not None:
+        all_callbacks.append(EpochLogger(every=log_every))
+    return model.fit(
+        x,
+        y_arr,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=validation_data,
+        callbacks=all_callbacks,
+        verbose=0,
+    )

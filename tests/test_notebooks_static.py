@@ -1,0 +1,79 @@
+"""Static checks of every chapter notebook: structure, conventions, glue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from notebook_tools import CHAPTERS, ROOT, cells, glued_names, referenced_glue_names, source
+
+IDS = [p.stem for p in CHAPTERS]
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapters/NN_*.ipynb found"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_is_in_the_table_of_contents(path):
+    toc = (ROOT / "_toc.yml").read_text()
+    assert f"chapters/{path.stem}" in toc
+
+
+def test_every_toc_entry_exists_and_has_content():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    for name in files:
+        candidates = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb")]
+        existing = [c for c in candidates if c.exists()]
+        assert existing, f"_toc.yml lists {name}, which does not exist"
+        assert len(existing[0].read_text()) > 500, f"{name} is nearly empty"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_helpers_is_imported_before_tensorflow(path):
+    code = "\n".join(source(c) for c in cells(path, "code"))
+    helpers_at = re.search(r"^import helpers\b", code, flags=re.MULTILINE)
+    tf_at = re.search(r"^\s*(import|from) (keras|tensorflow)\b", code, flags=re.MULTILINE)
+    assert helpers_at, "the chapter never runs `import helpers`"
+    assert tf_at is None or helpers_at.start() < tf_at.start(), "import helpers before keras/tensorflow"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_seeds_everything(path):
+    code = "\n".join(source(c) for c in cells(path, "code"))
+    assert "helpers.set_seed(" in code
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_has_objectives_takeaways_exercises_and_reading(path):
+    text = "\n".join(source(c) for c in cells(path, "markdown"))
+    assert "Learning objectives" in text
+    assert "## Key takeaways" in text
+    assert "## Further reading" in text
+    exercises = re.findall(r"```\{exercise\}", text)
+    solutions = re.findall(r"```\{solution(?:-start)?\} ", text)
+    assert len(exercises) >= 3, f"only {len(exercises)} exercises"
+    assert len(solutions) == len(exercises), "every exercise needs a solution"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_every_glued_name_in_the_text_is_computed(path):
+    missing = referenced_glue_names(path) - glued_names(path)
+    assert not missing, f"the text uses glue names that no cell computes: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_keras_progress_bars_are_never_printed(path):
+    for cell in cells(path, "code"):
+        for call in re.findall(r"\.(?:fit|predict|evaluate)\((?:[^()]|\([^()]*\))*\)", source(cell)):
+            assert "verbose=0" in call, f"use verbose=0 or helpers.training.train: {call[:80]}"
+
+
+def test_colab_setup_cell_is_identical_in_every_chapter():
+    setups = {
+        path.stem: source(c) for path in CHAPTERS for c in cells(path, "code") if "google.colab" in source(c)
+    }
+    assert set(setups) == set(IDS), "every chapter needs the Colab set-up cell"
+    assert len(set(setups.values())) == 1, "the Colab set-up cells differ between chapters"

@@ -1,0 +1,71 @@
+"""helpers.plots: figures come back, bad input is refused clearly."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import plots
+
+X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+Y = np.array([0, 0, 1, 1])
+
+
+def test_decision_boundary_draws_points_and_a_contour():
+    fig = plots.plot_decision_boundary(lambda g: g[:, 0], X, Y, resolution=20, title="t")
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure) and ax.get_title() == "t"
+    assert len(ax.collections) >= 2  # filled regions, boundary line and the two scatter sets
+
+
+def test_decision_boundary_can_draw_on_a_given_axes():
+    fig, ax = plt.subplots()
+    assert plots.plot_decision_boundary(lambda g: g[:, 1], X, Y, ax=ax, resolution=10) is fig
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((None, X, Y), TypeError, "predict must be a function"),
+        ((lambda g: g[:, 0], X[:, :1], Y), ValueError, r"shape \(n, 2\)"),
+        ((lambda g: g[:, 0], X, np.array([0, 1, 2, 1])), ValueError, "only 2 classes"),
+        ((lambda g: g[:, 0], X, Y[:3]), ValueError, "different numbers"),
+    ],
+)
+def test_decision_boundary_rejects_bad_input(args, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_decision_boundary(*args)
+
+
+def test_plot_history_draws_training_and_validation():
+    logs = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8], "val_accuracy": [0.4, 0.7]}
+    fig = plots.plot_history(logs)
+    assert len(fig.axes) == 2
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+
+
+def test_plot_history_names_the_missing_metric():
+    with pytest.raises(ValueError, match=r"no \['accuracy'\].*records \['loss'\]"):
+        plots.plot_history({"loss": [1.0]})
+    with pytest.raises(TypeError, match="keras History"):
+        plots.plot_history([1.0, 2.0])
+
+
+def test_show_images_makes_one_axes_per_grid_cell():
+    fig = plots.show_images(np.zeros((12, 4, 4)), labels=list(range(12)), ncols=5)
+    assert len(fig.axes) == 15
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "message"),
+    [
+        (np.zeros((4, 4)), None, "at least 3 dimensions"),
+        (np.zeros((2, 4, 4, 1)), None, "height, width"),
+        (np.zeros((2, 4, 4)), ["a"], "2 images but 1 labels"),
+    ],
+)
+def test_show_images_rejects_bad_shapes(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        plots.show_images(images, labels)

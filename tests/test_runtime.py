@@ -1,0 +1,77 @@
+"""helpers.runtime: quiet TensorFlow, seeds, determinism."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import helpers
+from helpers.runtime import TF_ENVIRONMENT
+
+
+def test_import_sets_tensorflow_environment_variables():
+    for name, value in TF_ENVIRONMENT.items():
+        assert os.environ.get(name) == value
+
+
+def test_importing_tensorflow_first_warns_with_the_fix():
+    code = "import tensorflow, warnings; warnings.simplefilter('error'); import helpers"
+    env = {k: v for k, v in os.environ.items() if k not in TF_ENVIRONMENT}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "put `import helpers` before" in result.stderr
+
+
+def test_importing_helpers_first_keeps_tensorflow_silent():
+    code = "import helpers, tensorflow as tf; tf.constant(1.0) + 1.0"
+    env = {k: v for k, v in os.environ.items() if k not in TF_ENVIRONMENT}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0
+    assert "oneDNN" not in result.stderr and "cuda" not in result.stderr.lower()
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        (1.5, TypeError, "must be an int"),
+        ("0", TypeError, "must be an int"),
+        (True, TypeError, "int"),
+        (-1, ValueError, "between 0"),
+        (2**32, ValueError, "between 0"),
+    ],
+)
+def test_set_seed_rejects_bad_seeds(seed, error, message):
+    with pytest.raises(error, match=message):
+        helpers.set_seed(seed)
+
+
+def _train_once(seed: int) -> list[np.ndarray]:
+    helpers.set_seed(seed)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 8)).astype("float32")
+    y = (x[:, 0] + x[:, 1] > 0).astype("int64")
+    model = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    return model.get_weights()
+
+
+def test_same_seed_gives_bit_identical_weights():
+    first, second = _train_once(7), _train_once(7)
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def test_different_seeds_give_different_weights():
+    first, second = _train_once(7), _train_once(8)
+    assert not all(np.array_equal(a, b) for a, b in zip(first, second))

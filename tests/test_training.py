@@ -1,0 +1,79 @@
+"""helpers.training: compact logs and argument checks."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+import helpers
+from helpers import training
+
+
+def _tiny_model(compiled: bool = True) -> keras.Model:
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    if compiled:
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.fixture
+def xy():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(40, 4)).astype("float32"), rng.integers(0, 2, 40)
+
+
+def test_train_prints_one_line_per_epoch_without_timings(xy, capsys):
+    helpers.set_seed(0)
+    history = training.train(_tiny_model(), *xy, epochs=3, batch_size=8, validation_data=xy)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [ln.split()[1] for ln in lines] == ["1/3", "2/3", "3/3"]
+    assert all("val_loss" in ln for ln in lines)
+    assert not any("ms/step" in ln or "━" in ln or " s " in ln for ln in lines)
+    assert len(history.history["loss"]) == 3
+
+
+def test_log_every_prints_every_nth_and_the_last_epoch(xy, capsys):
+    training.train(_tiny_model(), *xy, epochs=5, log_every=2)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [ln.split()[1] for ln in lines] == ["2/5", "4/5", "5/5"]
+
+
+def test_log_every_none_is_silent(xy, capsys):
+    training.train(_tiny_model(), *xy, epochs=2, log_every=None)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda x, y: training.train(_tiny_model(compiled=False), x, y, epochs=1),
+            ValueError,
+            "not compiled",
+        ),
+        (lambda x, y: training.train("model", x, y, epochs=1), TypeError, "must be a keras.Model"),
+        (lambda x, y: training.train(_tiny_model(), x, y[:5], epochs=1), ValueError, "different numbers"),
+        (lambda x, y: training.train(_tiny_model(), x, y, epochs=0), ValueError, "epochs must be >= 1"),
+        (lambda x, y: training.train(_tiny_model(), x, y, epochs=1.5), TypeError, "epochs must be an int"),
+        (lambda x, y: training.train(_tiny_model(), x * np.nan, y, epochs=1), ValueError, "NaN"),
+        (
+            lambda x, y: training.train(_tiny_model(), x, y, epochs=1, validation_data=[x, y]),
+            TypeError,
+            "tuple",
+        ),
+        (
+            lambda x, y: training.train(_tiny_model(), x, y, epochs=1, validation_data=(x, y[:3])),
+            ValueError,
+            "x_val and y_val",
+        ),
+    ],
+)
+def test_train_rejects_bad_arguments(xy, call, error, message):
+    with pytest.raises(error, match=message):
+        call(*xy)
+
+
+def test_epoch_logger_validates_its_arguments():
+    with pytest.raises(ValueError, match="every must be >= 1"):
+        training.EpochLogger(every=0)
