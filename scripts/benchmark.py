@@ -1,0 +1,144 @@
+"""Measure every chapter: wall time and peak memory in a fresh kernel.
+
+Each notebook in ``chapters/`` is executed top to bottom in a new Python kernel
+(the way a learner's Binder session runs it). We record the wall time of the
+execution and the kernel's peak resident set size (``VmHWM`` from
+``/proc/<pid>/status``, Linux only). With ``--build`` the script also times a
+clean ``jupyter-book build`` and a cached rebuild in a temporary folder.
+
+The results go to ``benchmarks/results.md`` (a table for people) and
+``benchmarks/results.json``. This is a measurement, not a test: nothing here
+fails on time. ``--max-memory-mb`` makes the script exit non-zero if a chapter
+exceeds a memory cap (Binder's is 2048 MB).
+
+Usage::
+
+    python scripts/benchmark.py [--build] [--max-memory-mb 2048] [chapters/01_neuron.ipynb ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_DIR = ROOT / "benchmarks"
+
+
+@dataclass
+class ChapterRun:
+    """One chapter executed in a fresh kernel."""
+
+    notebook: str
+    wall_s: float
+    peak_rss_mb: float
+    cells: int
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """Peak resident set size of a live process, in MiB (Linux ``VmHWM``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+def run_chapter(path: Path, timeout: int = 900) -> ChapterRun:
+    """Execute ``path`` in a new kernel; return its wall time and peak memory."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    start = time.perf_counter()
+    with client.setup_kernel():
+        pid = client.km.provisioner.process.pid
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        peak = _peak_rss_mb(pid)
+    wall = time.perf_counter() - start
+    return ChapterRun(str(path.relative_to(ROOT)), round(wall, 1), round(peak, 0), len(nb.cells))
+
+
+def time_book_build() -> dict[str, float]:
+    """Time a clean build of the whole book and a cached rebuild, in a temporary folder."""
+    out = Path(tempfile.mkdtemp(prefix="book-bench-"))
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going"]
+    cmd += ["--path-output", str(out)]
+    times = {}
+    try:
+        for label in ("clean_build_s", "cached_rebuild_s"):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            times[label] = round(time.perf_counter() - start, 1)
+            # The cached rebuild must re-read every page, not reuse Sphinx's doctrees.
+            shutil.rmtree(out / "_build" / ".doctrees", ignore_errors=True)
+            shutil.rmtree(out / "_build" / "html", ignore_errors=True)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return times
+
+
+def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
+    """Write benchmarks/results.{md,json}; return the Markdown table."""
+    cpu = platform.processor() or platform.machine()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {when} on {os.cpu_count()} CPU core(s) ({cpu}), Python {platform.python_version()},",
+        "by `make benchmark` (`scripts/benchmark.py`). Each chapter runs in a fresh kernel;",
+        "peak memory is the kernel's peak resident set size.",
+        "",
+        "| chapter | wall time (s) | peak memory (MB) |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} |" for r in runs]
+    if build:
+        lines += ["", "| whole book | time (s) |", "|---|---:|"]
+        lines += [f"| clean build (executes every chapter) | {build['clean_build_s']:.1f} |"]
+        lines += [f"| rebuild with the execution cache | {build['cached_rebuild_s']:.1f} |"]
+    table = "\n".join(lines) + "\n"
+    OUT_DIR.mkdir(exist_ok=True)
+    (OUT_DIR / "results.md").write_text(table)
+    payload = {"measured": when, "cpus": os.cpu_count(), "chapters": [asdict(r) for r in runs], "book": build}
+    (OUT_DIR / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapters/NN_*.ipynb")
+    parser.add_argument("--build", action="store_true", help="also time a clean and a cached book build")
+    parser.add_argument("--max-memory-mb", type=float, help="exit 1 if a chapter's peak memory exceeds this")
+    args = parser.parse_args(argv)
+    notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    runs = []
+    for path in notebooks:
+        run = run_chapter(path)
+        print(f"{run.notebook}: {run.wall_s:.1f} s, peak {run.peak_rss_mb:.0f} MB", flush=True)
+        runs.append(run)
+    build = time_book_build() if args.build else None
+    print(write_report(runs, build))
+    if args.max_memory_mb is not None:
+        over = [r for r in runs if r.peak_rss_mb > args.max_memory_mb]
+        for r in over:
+            print(f"{r.notebook} peaked at {r.peak_rss_mb:.0f} MB, over the {args.max_memory_mb:.0f} MB cap")
+        return 1 if over else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The built book in a real browser (headless Chromium), with no network.
+
+For every page of the table of contents: MathJax has typeset the math (no raw TeX
+left in the text), every image has loaded, the console has no errors, and on
+chapter pages the launch and download buttons are present and the exercise
+solutions are collapsed. A screenshot of each chapter is kept in
+``_build/screenshots/`` as a build artefact.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``make browser`` installs
+them); nothing downloads a browser. Without them the tests are skipped with a
+message saying so.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import HTML, ROOT, toc_pages
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="headless Chromium is not installed: run `make browser` (Debian's chromium and chromium-driver)",
+)
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+PAGES = toc_pages()
+RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf|\\sum")
+TEXT_WITHOUT_CODE = """
+const body = document.body.cloneNode(true);
+body.querySelectorAll('pre, code, script, style, mjx-assistive-mml').forEach(e => e.remove());
+return body.innerText;
+"""
+
+
+@pytest.fixture(scope="module")
+def server(html_root):
+    handler = functools.partial(_QuietHandler, directory=str(html_root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-quic", "--window-size=1280,1600",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _load(browser, url: str) -> list[dict]:
+    """Open ``url``, wait for MathJax to finish, return the console messages."""
+    browser.get_log("browser")  # drop what earlier pages logged
+    browser.get(url)
+    browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const wait = () => {
+          if (document.readyState !== 'complete') return setTimeout(wait, 50);
+          if (window.MathJax && MathJax.startup && MathJax.startup.promise)
+            return MathJax.startup.promise.then(() => done(true), () => done(false));
+          if (!document.querySelector('.math')) return done(true);
+          setTimeout(wait, 50);
+        };
+        wait();
+        """
+    )
+    return browser.get_log("browser")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_math_images_and_no_console_errors(browser, server, page):
+    console = _load(browser, f"{server}/{page}")
+    errors = [entry["message"] for entry in console if entry["level"] == "SEVERE"]
+    assert not errors, f"console errors on {page}: {errors}"
+
+    has_math = browser.execute_script("return document.querySelectorAll('.math').length") > 0
+    if has_math:
+        typeset = browser.execute_script("return document.querySelectorAll('mjx-container').length")
+        assert typeset > 0, f"{page} has math but MathJax typeset none of it"
+    raw = RAW_TEX.findall(browser.execute_script(TEXT_WITHOUT_CODE))
+    assert not raw, f"raw TeX left in the text of {page}: {raw[:5]}"
+
+    broken = browser.execute_script(
+        "return [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert not broken, f"images that did not load on {page}: {broken}"
+
+    if page.startswith("chapters/"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / f"{Path(page).stem}.png"))
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_chapter_has_launch_buttons_and_collapsed_solutions(browser, server, page):
+    _load(browser, f"{server}/{page}")
+    links = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)")
+    assert any("mybinder.org/v2/gh/" in href for href in links), "no Binder launch button"
+    assert any("colab.research.google.com/github/" in href for href in links), "no Colab launch button"
+    assert any(href.endswith(".ipynb") and "_sources" in href for href in links), "no .ipynb download"
+
+    # sphinx-togglebutton collapses a dropdown to its title (class toggle-hidden); the
+    # content stays in the DOM with visibility hidden and no height.
+    solutions = browser.execute_script(
+        """
+        return [...document.querySelectorAll('div.solution')].map(s => {
+          const content = [...s.children].filter(c => !c.classList.contains('admonition-title'));
+          const hidden = c => !c.checkVisibility({visibilityProperty: true})
+                              || c.getBoundingClientRect().height === 0;
+          return s.classList.contains('toggle-hidden') && content.length > 0 && content.every(hidden);
+        });
+        """
+    )
+    assert solutions, "no solutions found on a chapter page"
+    assert all(solutions), f"solutions shown expanded: {solutions}"
