@@ -4,7 +4,8 @@ nbval executes every chapter in a fresh kernel. We keep what each cell printed
 and glued in ``_build/nbval-outputs/<chapter>.json`` so that
 ``tests/built/test_determinism.py`` can compare this execution with the book
 build's own (a second fresh kernel): every glued number and printed line must
-be identical.
+be identical. We also keep the kernel's peak memory (``VmHWM``, Linux) in
+``_build/nbval-outputs/peak-memory.json`` for ``tests/built/test_budgets.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,20 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "_build" / "nbval-outputs"
 _RECORDED: dict[str, list[dict]] = defaultdict(list)
+_PEAK_MB: dict[str, float] = {}
+
+
+def _kernel_peak_mb(item) -> float | None:
+    """Peak resident memory of the kernel running ``item``'s notebook, in MiB."""
+    try:
+        pid = item.parent.kernel.km.provisioner.process.pid
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (AttributeError, OSError):
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def comparable_outputs(outputs: list[dict]) -> list[str]:
@@ -42,9 +57,11 @@ def pytest_runtest_teardown(item):
     outputs = getattr(item, "test_outputs", None)
     if outputs is None or not hasattr(item, "cell_num"):
         return
-    _RECORDED[Path(str(item.parent.fspath)).stem].append(
-        {"cell": item.cell_num, "outputs": comparable_outputs(outputs)}
-    )
+    stem = Path(str(item.parent.fspath)).stem
+    _RECORDED[stem].append({"cell": item.cell_num, "outputs": comparable_outputs(outputs)})
+    peak = _kernel_peak_mb(item)
+    if peak is not None:
+        _PEAK_MB[stem] = max(peak, _PEAK_MB.get(stem, 0.0))
 
 
 def pytest_sessionfinish(session):
@@ -53,3 +70,5 @@ def pytest_sessionfinish(session):
     OUT.mkdir(parents=True, exist_ok=True)
     for stem, cells in _RECORDED.items():
         (OUT / f"{stem}.json").write_text(json.dumps(cells, indent=1) + "\n")
+    if _PEAK_MB:
+        (OUT / "peak-memory.json").write_text(json.dumps(_PEAK_MB, indent=1) + "\n")

@@ -1,0 +1,284 @@
+"""Evaluation plumbing: confidence intervals, a paired test, confusion summaries.
+
+The statistics come from SciPy and scikit-learn; this module only checks the
+arguments, feeds the libraries the right arrays and returns small named results:
+
+- :func:`accuracy_ci` and :func:`accuracy_difference_ci` wrap
+  :func:`scipy.stats.bootstrap` around the per-example "was it right?" vector;
+- :func:`mcnemar_test` is McNemar's exact test, a :func:`scipy.stats.binomtest`
+  on the examples where two models disagree;
+- :func:`most_confused_pairs` reads the largest off-diagonal cells of
+  :func:`sklearn.metrics.confusion_matrix`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from scipy import stats
+from sklearn.metrics import confusion_matrix
+
+from helpers._validation import check_choice, check_fraction, check_int, check_labels
+
+_METHODS = ("percentile", "basic", "BCa")
+
+
+class Interval(NamedTuple):
+    """A point estimate with a confidence interval ``[low, high]`` at ``level``."""
+
+    estimate: float
+    low: float
+    high: float
+    level: float
+
+
+class McNemarResult(NamedTuple):
+    """McNemar's exact test of two classifiers on the same examples.
+
+    ``only_a`` counts examples model A gets right and model B gets wrong,
+    ``only_b`` the reverse; examples both get right (or both wrong) carry no
+    information about which model is better and are ignored.
+    """
+
+    only_a: int
+    only_b: int
+    pvalue: float
+
+
+class ConfusedPair(NamedTuple):
+    """How often examples of class ``true`` were predicted as ``predicted``."""
+
+    true: int
+    predicted: int
+    count: int
+
+
+def _pair(y_true: object, y_pred: object, pred_name: str = "y_pred") -> tuple[np.ndarray, np.ndarray]:
+    y_true = check_labels(y_true, "y_true")
+    y_pred = check_labels(y_pred, pred_name, n_samples=y_true.shape[0])
+    return y_true, y_pred
+
+
+def _bootstrap(
+    samples: tuple[np.ndarray, ...],
+    statistic,
+    *,
+    paired: bool,
+    level: float,
+    n_resamples: int,
+    seed: int,
+    method: str,
+) -> tuple[float, float]:
+    if all(np.ptp(s) == 0 for s in samples):
+        # Every resample gives the same value; SciPy would warn and return NaN for BCa.
+        value = float(statistic(*samples, axis=-1))
+        return value, value
+    result = stats.bootstrap(
+        samples,
+        statistic,
+        paired=paired,
+        vectorized=True,
+        n_resamples=n_resamples,
+        confidence_level=level,
+        method=method,
+        rng=np.random.default_rng(seed),
+        batch=200,
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _check_bootstrap_args(level: object, n_resamples: object, seed: object, method: object) -> tuple:
+    return (
+        check_fraction(level, "level"),
+        check_int(n_resamples, "n_resamples", minimum=100),
+        check_int(seed, "seed", minimum=0),
+        check_choice(method, "method", _METHODS),
+    )
+
+
+def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(x, axis=axis)
+
+
+def accuracy_ci(
+    y_true: object,
+    y_pred: object,
+    *,
+    level: float = 0.95,
+    n_resamples: int = 2000,
+    seed: int,
+    method: str = "percentile",
+) -> Interval:
+    """Accuracy with a bootstrap confidence interval.
+
+    The test examples are resampled with replacement ``n_resamples`` times and
+    the accuracy recomputed on each resample; the interval is read from the
+    spread of those accuracies (:func:`scipy.stats.bootstrap`).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (n,)
+        True and predicted class indices.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+    n_resamples : int, default 2000
+        Bootstrap resamples, at least 100.
+    seed : int
+        Seed of the resampling; the same seed gives the same interval.
+    method : {"percentile", "basic", "BCa"}, default "percentile"
+        SciPy's interval method. ``"BCa"`` is more accurate for skewed
+        statistics but needs a jackknife over all ``n`` examples (slow for
+        large test sets).
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the accuracy on all examples, ``low`` and ``high`` the
+        interval's ends, all as fractions in [0, 1].
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    level, n_resamples, seed, method = _check_bootstrap_args(level, n_resamples, seed, method)
+    correct = (y_true == y_pred).astype(np.float64)
+    low, high = _bootstrap(
+        (correct,), _mean, paired=False, level=level, n_resamples=n_resamples, seed=seed, method=method
+    )
+    return Interval(float(correct.mean()), low, high, level)
+
+
+def _difference(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(a, axis=axis) - np.mean(b, axis=axis)
+
+
+def accuracy_difference_ci(
+    y_true_a: object,
+    y_pred_a: object,
+    y_true_b: object,
+    y_pred_b: object,
+    *,
+    paired: bool,
+    level: float = 0.95,
+    n_resamples: int = 2000,
+    seed: int,
+    method: str = "percentile",
+) -> Interval:
+    """Difference of two accuracies, ``acc_a - acc_b``, with a bootstrap interval.
+
+    Parameters
+    ----------
+    y_true_a, y_pred_a : array-like of int
+        Labels and predictions of the first evaluation.
+    y_true_b, y_pred_b : array-like of int
+        Labels and predictions of the second evaluation.
+    paired : bool
+        ``True`` when both evaluations are on the *same* examples (two models,
+        one test set): examples are resampled together, which removes the
+        variation the two share. ``False`` for two independent sets of examples
+        (one model on two halves of a test set); each is resampled on its own.
+    level, n_resamples, seed, method
+        As in :func:`accuracy_ci`.
+
+    Returns
+    -------
+    Interval
+        The difference in accuracy (a fraction, negative when b is better) and
+        its interval.
+    """
+    if not isinstance(paired, bool):
+        raise TypeError(f"paired must be True or False, got {type(paired).__name__} ({paired!r}).")
+    y_true_a, y_pred_a = _pair(y_true_a, y_pred_a, "y_pred_a")
+    y_true_b, y_pred_b = _pair(y_true_b, y_pred_b, "y_pred_b")
+    if paired and not np.array_equal(y_true_a, y_true_b):
+        raise ValueError(
+            "paired=True needs both evaluations on the same examples, but y_true_a and y_true_b "
+            "differ; pass paired=False for two independent test sets."
+        )
+    level, n_resamples, seed, method = _check_bootstrap_args(level, n_resamples, seed, method)
+    correct_a = (y_true_a == y_pred_a).astype(np.float64)
+    correct_b = (y_true_b == y_pred_b).astype(np.float64)
+    low, high = _bootstrap(
+        (correct_a, correct_b),
+        _difference,
+        paired=paired,
+        level=level,
+        n_resamples=n_resamples,
+        seed=seed,
+        method=method,
+    )
+    return Interval(float(correct_a.mean() - correct_b.mean()), low, high, level)
+
+
+def mcnemar_test(y_true: object, y_pred_a: object, y_pred_b: object) -> McNemarResult:
+    """McNemar's exact test: do two classifiers differ on the same test set?
+
+    Under the null hypothesis that both models are equally accurate, each
+    example on which exactly one of them is right is equally likely to favour
+    either, so ``only_a`` follows a binomial distribution with
+    ``n = only_a + only_b`` and ``p = 1/2``. The p-value is the two-sided
+    exact binomial test of :func:`scipy.stats.binomtest`.
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n,)
+        True class indices.
+    y_pred_a, y_pred_b : array-like of int, shape (n,)
+        Predictions of model A and model B on the same examples.
+
+    Returns
+    -------
+    McNemarResult
+        The two discordant counts and the p-value (1.0 when the models never
+        disagree on correctness).
+    """
+    y_true = check_labels(y_true, "y_true")
+    y_pred_a = check_labels(y_pred_a, "y_pred_a", n_samples=y_true.shape[0])
+    y_pred_b = check_labels(y_pred_b, "y_pred_b", n_samples=y_true.shape[0])
+    right_a, right_b = y_pred_a == y_true, y_pred_b == y_true
+    only_a = int(np.sum(right_a & ~right_b))
+    only_b = int(np.sum(~right_a & right_b))
+    if only_a + only_b == 0:
+        return McNemarResult(0, 0, 1.0)
+    pvalue = stats.binomtest(only_a, only_a + only_b, 0.5, alternative="two-sided").pvalue
+    return McNemarResult(only_a, only_b, float(pvalue))
+
+
+def most_confused_pairs(
+    y_true: object, y_pred: object, *, k: int = 5, labels: Sequence[int] | None = None
+) -> list[ConfusedPair]:
+    """The ``k`` most frequent mistakes, as (true class, predicted class, count).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (n,)
+        True and predicted class indices.
+    k : int, default 5
+        How many pairs to return, at least 1. Fewer are returned when fewer
+        kinds of mistake occur.
+    labels : sequence of int, optional
+        The classes of the confusion matrix (default: those present in either
+        array), as in :func:`sklearn.metrics.confusion_matrix`.
+
+    Returns
+    -------
+    list of ConfusedPair
+        Sorted by count, largest first; ties in order of (true, predicted).
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    k = check_int(k, "k", minimum=1)
+    if labels is None:
+        classes = np.union1d(y_true, y_pred)
+    else:
+        classes = np.asarray([check_int(c, "each label", minimum=0) for c in labels])
+        if classes.size == 0 or np.unique(classes).size != classes.size:
+            raise ValueError(f"labels must be non-empty and without duplicates, got {list(labels)}.")
+        unknown = np.setdiff1d(np.union1d(y_true, y_pred), classes)
+        if unknown.size:
+            raise ValueError(f"y_true or y_pred contain class(es) {unknown.tolist()} missing from labels.")
+    cm = confusion_matrix(y_true, y_pred, labels=classes)
+    np.fill_diagonal(cm, 0)
+    rows, cols = np.nonzero(cm)
+    order = np.lexsort((cols, rows, -cm[rows, cols]))[:k]
+    return [
+        ConfusedPair(int(classes[rows[i]]), int(classes[cols[i]]), int(cm[rows[i], cols[i]])) for i in order
+    ]

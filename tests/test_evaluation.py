@@ -1,0 +1,197 @@
+"""helpers.evaluation: bootstrap intervals, McNemar's test, most-confused pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from helpers import evaluation
+from helpers.evaluation import ConfusedPair, Interval, McNemarResult
+
+
+def _predictions(n: int = 2000, accuracy: float = 0.9, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, n)
+    wrong = rng.random(n) > accuracy
+    return y, np.where(wrong, (y + 1) % 10, y)
+
+
+def test_accuracy_ci_contains_the_accuracy_and_is_a_named_result():
+    y, p = _predictions()
+    ci = evaluation.accuracy_ci(y, p, seed=0)
+    assert isinstance(ci, Interval)
+    assert ci.estimate == pytest.approx(np.mean(y == p))
+    assert ci.low < ci.estimate < ci.high and ci.level == 0.95
+
+
+def test_accuracy_ci_matches_scipy_bootstrap_on_the_correctness_vector():
+    y, p = _predictions()
+    ci = evaluation.accuracy_ci(y, p, seed=3, n_resamples=1000)
+    ref = stats.bootstrap(
+        ((y == p).astype(float),),
+        np.mean,
+        n_resamples=1000,
+        method="percentile",
+        rng=np.random.default_rng(3),
+        batch=200,  # the helper resamples in batches of 200 (bounded memory); SciPy's draws depend on it
+    )
+    assert ci.low == pytest.approx(ref.confidence_interval.low)
+    assert ci.high == pytest.approx(ref.confidence_interval.high)
+
+
+def test_accuracy_ci_width_agrees_with_the_normal_approximation():
+    y, p = _predictions(n=5000)
+    ci = evaluation.accuracy_ci(y, p, seed=0)
+    acc = ci.estimate
+    half_width = 1.96 * np.sqrt(acc * (1 - acc) / len(y))
+    assert (ci.high - ci.low) / 2 == pytest.approx(half_width, rel=0.1)
+
+
+def test_accuracy_ci_is_reproducible_and_narrower_at_lower_level():
+    y, p = _predictions()
+    assert evaluation.accuracy_ci(y, p, seed=1) == evaluation.accuracy_ci(y, p, seed=1)
+    wide = evaluation.accuracy_ci(y, p, seed=1, level=0.99)
+    narrow = evaluation.accuracy_ci(y, p, seed=1, level=0.5)
+    assert wide.high - wide.low > narrow.high - narrow.low
+
+
+def test_accuracy_ci_of_a_perfect_model_is_a_point():
+    y = np.arange(10)
+    assert evaluation.accuracy_ci(y, y, seed=0, method="BCa") == Interval(1.0, 1.0, 1.0, 0.95)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"level": 1.0}, ValueError, "level must be strictly between 0 and 1"),
+        ({"n_resamples": 10}, ValueError, "n_resamples must be >= 100"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": 0.5}, TypeError, "seed must be an int"),
+        ({"method": "normal"}, ValueError, "Unknown method 'normal'"),
+    ],
+)
+def test_accuracy_ci_rejects_bad_options(kwargs, error, match):
+    y, p = _predictions(n=50)
+    with pytest.raises(error, match=match):
+        evaluation.accuracy_ci(y, p, **{"seed": 0, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "match"),
+    [
+        ([0, 1, 2], [0, 1], "different numbers of samples"),
+        ([0, 1], np.eye(2), "one-hot"),
+        ([0.5, 1], [0, 1], "integer class indices"),
+        ([], [], "empty"),
+    ],
+)
+def test_accuracy_ci_rejects_bad_labels(y_true, y_pred, match):
+    with pytest.raises(ValueError, match=match):
+        evaluation.accuracy_ci(y_true, y_pred, seed=0)
+
+
+def test_paired_difference_is_narrower_than_unpaired_for_correlated_models():
+    y, p = _predictions(n=3000)
+    q = p.copy()
+    q[:30] = (y[:30] + 2) % 10  # B = A plus a few extra mistakes
+    paired = evaluation.accuracy_difference_ci(y, p, y, q, paired=True, seed=0)
+    unpaired = evaluation.accuracy_difference_ci(y, p, y, q, paired=False, seed=0)
+    assert paired.estimate == unpaired.estimate == pytest.approx(np.mean(p == y) - np.mean(q == y))
+    assert paired.high - paired.low < (unpaired.high - unpaired.low) / 3
+    assert paired.low > 0 > unpaired.low
+
+
+def test_unpaired_difference_matches_scipy_two_sample_bootstrap():
+    y1, p1 = _predictions(n=800, accuracy=0.95, seed=1)
+    y2, p2 = _predictions(n=600, accuracy=0.9, seed=2)
+    ci = evaluation.accuracy_difference_ci(y1, p1, y2, p2, paired=False, seed=5, n_resamples=500)
+    ref = stats.bootstrap(
+        ((y1 == p1).astype(float), (y2 == p2).astype(float)),
+        lambda a, b, axis: a.mean(axis=axis) - b.mean(axis=axis),
+        n_resamples=500,
+        method="percentile",
+        rng=np.random.default_rng(5),
+        batch=200,
+    )
+    assert (ci.low, ci.high) == pytest.approx((ref.confidence_interval.low, ref.confidence_interval.high))
+
+
+def test_paired_difference_needs_the_same_examples():
+    y, p = _predictions(n=100)
+    with pytest.raises(ValueError, match="same examples.*paired=False"):
+        evaluation.accuracy_difference_ci(y, p, (y + 1) % 10, p, paired=True, seed=0)
+
+
+def test_paired_must_be_a_bool():
+    y, p = _predictions(n=100)
+    with pytest.raises(TypeError, match="paired must be True or False"):
+        evaluation.accuracy_difference_ci(y, p, y, p, paired="yes", seed=0)
+
+
+def test_mcnemar_counts_only_the_discordant_examples():
+    y = np.zeros(10, dtype=int)
+    a = np.array([0, 0, 0, 1, 1, 0, 0, 1, 1, 1])
+    b = np.array([0, 1, 1, 0, 1, 0, 1, 1, 1, 1])
+    # both right: 0, 5; only a: 1, 2, 6; only b: 3; both wrong: 4, 7, 8, 9
+    assert evaluation.mcnemar_test(y, a, b)[:2] == (3, 1)
+
+
+def test_mcnemar_pvalue_is_the_exact_two_sided_binomial_tail():
+    y = np.zeros(10, dtype=int)
+    a = np.array([0] + [1] * 9)
+    b = np.array([1] + [0] * 9)
+    result = evaluation.mcnemar_test(y, a, b)
+    assert isinstance(result, McNemarResult)
+    assert result == (1, 9, pytest.approx(2 * (1 + 10) / 2**10))
+    assert result.pvalue == pytest.approx(2 * stats.binom.cdf(1, 10, 0.5))
+
+
+def test_mcnemar_is_symmetric_and_one_when_models_agree():
+    y, p = _predictions(n=500)
+    _, q = _predictions(n=500, seed=1)
+    q = np.where(np.arange(500) < 250, p, q)
+    assert evaluation.mcnemar_test(y, p, q).pvalue == evaluation.mcnemar_test(y, q, p).pvalue
+    assert evaluation.mcnemar_test(y, p, p) == McNemarResult(0, 0, 1.0)
+
+
+def test_mcnemar_detects_a_clear_difference_but_not_a_tiny_one():
+    y, p = _predictions(n=2000, accuracy=0.95)
+    clearly_worse = np.where(np.arange(2000) % 10 == 0, (y + 1) % 10, p)
+    slightly_worse = p.copy()
+    slightly_worse[np.flatnonzero(p == y)[:3]] += 1
+    assert evaluation.mcnemar_test(y, p, clearly_worse).pvalue < 1e-6
+    assert evaluation.mcnemar_test(y, p, slightly_worse % 10).pvalue > 0.2
+
+
+def test_mcnemar_rejects_predictions_of_another_length():
+    with pytest.raises(ValueError, match="y_pred_b have different numbers of samples"):
+        evaluation.mcnemar_test([0, 1, 2], [0, 1, 2], [0, 1])
+
+
+def test_most_confused_pairs_sorts_by_count_then_by_classes():
+    y = np.array([4, 4, 4, 9, 9, 9, 7, 7, 2, 2, 3])
+    p = np.array([9, 9, 4, 4, 4, 9, 1, 1, 7, 2, 3])
+    pairs = evaluation.most_confused_pairs(y, p, k=3)
+    assert pairs == [ConfusedPair(4, 9, 2), ConfusedPair(7, 1, 2), ConfusedPair(9, 4, 2)]
+    assert evaluation.most_confused_pairs(y, p, k=10)[-1] == ConfusedPair(2, 7, 1)
+    assert len(evaluation.most_confused_pairs(y, p, k=10)) == 4
+
+
+def test_most_confused_pairs_of_a_perfect_model_is_empty():
+    assert evaluation.most_confused_pairs([0, 1, 2], [0, 1, 2]) == []
+
+
+def test_most_confused_pairs_accepts_labels_and_rejects_missing_ones():
+    y, p = [5, 6, 6], [6, 6, 5]
+    assert evaluation.most_confused_pairs(y, p, labels=[5, 6, 7]) == [(5, 6, 1), (6, 5, 1)]
+    with pytest.raises(ValueError, match=r"class\(es\) \[6\] missing from labels"):
+        evaluation.most_confused_pairs(y, p, labels=[5])
+    with pytest.raises(ValueError, match="without duplicates"):
+        evaluation.most_confused_pairs(y, p, labels=[5, 5, 6])
+
+
+@pytest.mark.parametrize(("k", "error"), [(0, ValueError), (2.0, TypeError)])
+def test_most_confused_pairs_rejects_bad_k(k, error):
+    with pytest.raises(error, match="k must"):
+        evaluation.most_confused_pairs([0, 1], [1, 0], k=k)
