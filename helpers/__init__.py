@@ -12,6 +12,8 @@ The package is split into one module per concern, imported in one direction:
 ``models``      the course's Keras models
 ``training``    compact, deterministic training loops and their logs
 ``plots``       matplotlib figures used by the chapters
+``exercises``   checked exercises: ``Exercise.check()``, ``hint()``, ``solution()``
+``checks``      the exercises of each chapter (``checks.chNN``)
 """
 
 from helpers.runtime import configure_environment, set_seed

@@ -1,0 +1,248 @@
+"""Checks for the exercises of chapter 1, "The neuron" (``chapters/01_neuron.ipynb``).
+
+In the notebook: ``from helpers.checks import ch01 as checks``, then
+``checks.neuron_by_hand.check()`` after the answer cell, ``checks.neuron_by_hand.hint()``
+for a hint and ``checks.neuron_by_hand.solution()`` for the solution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from helpers.exercises import Exercise, Wrong, as_array, as_int, as_number, call
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# --- 1. A neuron by hand ----------------------------------------------------------------
+
+_W, _X, _B = np.array([2.0, -1.0]), np.array([1.0, 1.0]), -0.5
+
+
+def _check_neuron_by_hand(neuron_output: object) -> str:
+    y = as_number(neuron_output, "neuron_output")
+    z = float(_W @ _X + _B)
+    expected = _sigmoid(z)
+    if abs(y - expected) < 5e-4:
+        return "the sigmoid turns the pre-activation into a number between 0 and 1."
+    if abs(y - z) < 5e-4:
+        raise Wrong(
+            "that is the pre-activation z = w·x + b; the neuron's output is f(z), with f the sigmoid."
+        )
+    if abs(y - _sigmoid(float(_W @ _X))) < 5e-4:
+        raise Wrong("the bias seems to be missing: add b to w·x before applying the sigmoid.")
+    if abs(y - max(z, 0.0)) < 5e-4 or abs(y - math.tanh(z)) < 5e-4:
+        raise Wrong("this neuron uses the sigmoid, σ(z) = 1 / (1 + e^(-z)), not ReLU or tanh.")
+    if not 0.0 < y < 1.0:
+        raise Wrong("a sigmoid neuron's output lies strictly between 0 and 1; yours does not.")
+    if abs(y - expected) < 0.01:
+        raise Wrong("close, but not within 0.001: keep at least three decimals.")
+    raise Wrong("not the neuron's output. Compute z = w·x + b first, then σ(z).")
+
+
+neuron_by_hand = Exercise(
+    "neuron_by_hand",
+    answers=["neuron_output"],
+    checker=_check_neuron_by_hand,
+    hints=[
+        "First the pre-activation: $z = w_1 x_1 + w_2 x_2 + b$.",
+        "Then the activation: $\\sigma(z) = 1 / (1 + e^{-z})$. In code: "
+        "`neuron(np.array([1.0, 1.0]), np.array([2.0, -1.0]), -0.5, sigmoid)`.",
+    ],
+    solution=(
+        "$z = 2 \\cdot 1 - 1 \\cdot 1 - 0.5 = 0.5$ and $\\sigma(0.5) \\approx 0.6225$:\n\n"
+        "```python\nneuron_output = float(neuron(np.array([1.0, 1.0]), np.array([2.0, -1.0]), -0.5, sigmoid))\n```"
+    ),
+    reference=(_sigmoid(0.5),),
+    mistakes=[(0.5,), (_sigmoid(1.0),), (0.62,), ("0.6225",), (np.array([0.6225, 0.5]),)],
+)
+
+
+# --- 2. Counting parameters -------------------------------------------------------------
+
+_SIZES = (784, 256, 128, 10)
+
+
+def _layers(sizes: tuple[int, ...]) -> list[tuple[int, int]]:
+    return list(zip(sizes[:-1], sizes[1:]))
+
+
+def _check_count_params(n_params: object) -> str:
+    n = as_int(n_params, "n_params")
+    weights = sum(a * b for a, b in _layers(_SIZES))
+    biases = sum(b for _, b in _layers(_SIZES))
+    if n == weights + biases:
+        return "each dense layer has n·m weights and m biases."
+    if n == weights:
+        raise Wrong("you counted the weights only: every neuron also has a bias.")
+    if n == weights + biases - _SIZES[-1] * _SIZES[-2] - _SIZES[-1]:
+        raise Wrong("the output layer (128 → 10) is missing from your sum.")
+    if n == sum(a * b + a for a, b in _layers(_SIZES)):
+        raise Wrong("each layer has one bias per *output* neuron, not per input.")
+    if n <= 0:
+        raise Wrong("a parameter count is a positive number.")
+    raise Wrong("not the total. Sum n·m + m over the three dense layers (784→256, 256→128, 128→10).")
+
+
+count_params = Exercise(
+    "count_params",
+    answers=["n_params"],
+    checker=_check_count_params,
+    hints=[
+        "There are three dense layers: 784 → 256, 256 → 128 and 128 → 10.",
+        "A layer from $n$ to $m$ neurons has $n \\cdot m$ weights and $m$ biases; "
+        "`dense_params(n, m)` computes that.",
+    ],
+    solution=(
+        "$(784 \\cdot 256 + 256) + (256 \\cdot 128 + 128) + (128 \\cdot 10 + 10) = 235{,}146$:\n\n"
+        "```python\nn_params = dense_params(784, 256) + dense_params(256, 128) + dense_params(128, 10)\n```"
+    ),
+    reference=(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10,),
+    mistakes=[
+        (784 * 256 + 256 * 128 + 128 * 10,),
+        (784 * 256 + 256 + 256 * 128 + 128,),
+        (235146.5,),
+        ([1, 2],),
+    ],
+)
+
+
+# --- 3. The derivative of tanh ----------------------------------------------------------
+
+_Z = np.linspace(-4.0, 4.0, 81)
+
+
+def _check_tanh_derivative(tanh_derivative: object) -> str:
+    values = as_array(call(tanh_derivative, "tanh_derivative", _Z.copy()), "tanh_derivative(z)", _Z.shape)
+    expected = 1.0 - np.tanh(_Z) ** 2
+    if np.allclose(values, expected, atol=1e-6):
+        as_number(call(tanh_derivative, "tanh_derivative", 0.5), "tanh_derivative(0.5)")
+        return "its maximum, at z = 0, is 1: four times the sigmoid's."
+    if np.allclose(values, 1.0 - np.tanh(_Z), atol=1e-6):
+        raise Wrong("tanh(z) should be squared in your formula.")
+    if np.allclose(values, np.tanh(_Z) ** 2, atol=1e-6):
+        raise Wrong("you return tanh²(z); the derivative is one minus something.")
+    if np.allclose(values, 1.0 - _Z**2, atol=1e-6):
+        raise Wrong("your formula uses z where it should use tanh(z).")
+    if np.allclose(values, np.tanh(_Z), atol=1e-6):
+        raise Wrong("that is tanh itself, not its derivative.")
+    if (values < 0).any() or (values > 1).any():
+        raise Wrong("tanh is increasing and its slope is at most 1, but your values leave [0, 1].")
+    worst = float(np.abs(values - expected).max())
+    raise Wrong(
+        f"your values are off by up to {worst:.2g} somewhere in [-4, 4]. Compare them with a finite "
+        "difference, (np.tanh(z + h) - np.tanh(z - h)) / (2 * h)."
+    )
+
+
+def _tanh_derivative_reference(z):
+    return 1.0 - np.tanh(z) ** 2
+
+
+tanh_derivative = Exercise(
+    "tanh_derivative",
+    answers=["tanh_derivative"],
+    checker=_check_tanh_derivative,
+    hints=[
+        "Write $\\tanh z = \\sinh z / \\cosh z$ and use the quotient rule.",
+        "$(\\cosh^2 z - \\sinh^2 z) / \\cosh^2 z$ simplifies to an expression in $\\tanh z$ only.",
+        "Use `np.tanh` (not `math.tanh`) so that the function works on arrays.",
+    ],
+    solution=(
+        "By the quotient rule $\\tanh' z = (\\cosh^2 z - \\sinh^2 z) / \\cosh^2 z = 1 - \\tanh^2 z$, "
+        "largest ($1$) at $z = 0$:\n\n"
+        "```python\ndef tanh_derivative(z):\n    return 1.0 - np.tanh(z) ** 2\n```"
+    ),
+    reference=(_tanh_derivative_reference,),
+    mistakes=[
+        (lambda z: 1.0 - np.tanh(z),),
+        (lambda z: np.tanh(z) ** 2,),
+        (lambda z: 1.0 - z**2,),
+        (lambda z: 1.0 - math.tanh(z) ** 2,),
+        (lambda z: None,),
+        (lambda z: 1 / 0,),
+    ],
+)
+
+
+# --- 4. How many hidden neurons does XOR need? -------------------------------------------
+
+_WIDTHS = (1, 2, 4)
+
+
+def _check_xor_width(xor_accuracies: object, smallest_width: object) -> str:
+    template = "{1: accuracy, 2: accuracy, 4: accuracy}"
+    if not isinstance(xor_accuracies, Mapping):
+        raise Wrong(f"`xor_accuracies` should be a dict, {template}, got a {type(xor_accuracies).__name__}.")
+    keys = {}
+    for key in xor_accuracies:
+        try:
+            keys[as_int(key, "each key of xor_accuracies")] = key
+        except Wrong:
+            raise Wrong(
+                f"the keys of `xor_accuracies` should be the widths 1, 2 and 4, got {key!r}."
+            ) from None
+    if set(keys) != set(_WIDTHS):
+        raise Wrong(
+            f"`xor_accuracies` should have exactly the widths 1, 2 and 4 as keys, got {sorted(keys)}."
+        )
+    acc = {w: as_number(xor_accuracies[keys[w]], f"xor_accuracies[{w}]") for w in _WIDTHS}
+    if any(a > 1.0 for a in acc.values()) and all(0.0 <= a <= 100.0 for a in acc.values()):
+        raise Wrong("these look like percentages; give accuracies as fractions between 0 and 1.")
+    if any(not 0.0 <= a <= 1.0 for a in acc.values()):
+        raise Wrong("an accuracy is a fraction between 0 and 1.")
+    if acc[1] > 0.8:
+        raise Wrong(
+            "one hidden unit draws a single line, which cannot separate XOR, yet your width-1 accuracy is "
+            "above 80 %. Train on x_xor, y_xor with 1 tanh unit, 40 epochs, and evaluate on the same data."
+        )
+    reached = [w for w in _WIDTHS if acc[w] >= 0.95]
+    if not reached:
+        raise Wrong(
+            "none of your widths reaches 95 %. Train as `xor_network` does (Adam(0.05), 40 epochs, "
+            "batch size 20) and call helpers.set_seed(0) before building each model."
+        )
+    width = as_int(smallest_width, "smallest_width")
+    if width not in _WIDTHS:
+        raise Wrong("`smallest_width` should be one of the widths you tried: 1, 2 or 4.")
+    if width != min(reached):
+        raise Wrong(f"by your own accuracies, {width} is not the smallest width that reaches 95 %.")
+    return (
+        "theory says 2 units can represent XOR; whether gradient descent finds that solution depends on "
+        "the initialisation. Try width 2 with another seed."
+    )
+
+
+xor_width = Exercise(
+    "xor_width",
+    answers=["xor_accuracies", "smallest_width"],
+    checker=_check_xor_width,
+    hints=[
+        "Copy `xor_network` and make the number of hidden units an argument; return the accuracy "
+        "from `model.evaluate(x_xor, y_xor, verbose=0)[1]`.",
+        "Build the dict with `{width: xor_accuracy(width) for width in (1, 2, 4)}` and read off the "
+        "smallest width whose accuracy is at least 0.95.",
+    ],
+    solution=(
+        "Train one network per width and keep the accuracies; one unit stays below 75 % (one line), "
+        "and whether two units suffice depends on the seed:\n\n"
+        "```python\nxor_accuracies = {width: xor_accuracy(width) for width in (1, 2, 4)}\n"
+        "smallest_width = min(w for w, a in xor_accuracies.items() if a >= 0.95)\n```"
+    ),
+    reference=({1: 0.745, 2: 0.70, 4: 1.0}, 4),
+    mistakes=[
+        ({1: 74.5, 2: 70.0, 4: 100.0}, 4),
+        ({1: 0.745, 2: 0.70, 4: 1.0}, 2),
+        ({1: 0.745, 2: 0.70}, 2),
+        ({1: 0.99, 2: 1.0, 4: 1.0}, 1),
+        ([0.745, 0.70, 1.0], 4),
+    ],
+    points=2,
+)
+
+EXERCISES = (neuron_by_hand, count_params, tanh_derivative, xor_width)

@@ -1,0 +1,380 @@
+"""Checked exercises, in the spirit of Kaggle Learn's ``learntools``.
+
+Each exercise of a chapter is an :class:`Exercise` object, defined once in
+``helpers/checks/chNN.py``. In the notebook the learner writes an answer in a
+cell holding a placeholder (``...``), then runs ``checks.NAME.check()``:
+
+* a placeholder or a missing variable gives **not attempted yet**;
+* a wrong answer gives **not right yet** and a message that says what is wrong,
+  without revealing the expected value;
+* a right answer gives **correct**.
+
+``check()`` never raises on a learner's answer, however odd (a string, the
+wrong shape, NaN, a function that raises). The one exception is grading: when
+the autograder runs the notebook (nbgrader sets ``NBGRADER_EXECUTION``; any
+other grader can set ``HOTL_GRADING=1``) an answer that is not correct raises
+``AssertionError``, which is how nbgrader withholds the points. The same check
+therefore gives instant feedback and grades.
+
+``hint()`` shows graded hints, one more each call, and ``solution()`` the
+worked answer.
+
+A checker is a function of the answers that returns ``None`` (or a short
+message to show with "correct") when they are right, and raises :class:`Wrong`
+(what is wrong) or :class:`NotAttempted` otherwise. The small helpers below
+(:func:`as_number`, :func:`as_int`, :func:`as_array`, :func:`call`) turn odd
+input into a :class:`Wrong` with a useful message.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import math
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from helpers._validation import check_int
+
+__all__ = [
+    "Exercise",
+    "Feedback",
+    "NotAttempted",
+    "Status",
+    "Wrong",
+    "as_array",
+    "as_int",
+    "as_number",
+    "call",
+    "grading",
+]
+
+#: Environment variables that switch ``check()`` to grading mode.
+GRADING_VARIABLES = ("NBGRADER_EXECUTION", "HOTL_GRADING")
+
+
+class Status(enum.Enum):
+    """The three outcomes of a check."""
+
+    NOT_ATTEMPTED = "Not attempted yet"
+    INCORRECT = "Not right yet"
+    CORRECT = "Correct"
+
+
+class Wrong(Exception):
+    """Raised by a checker: the answer is wrong, and the message says what is wrong."""
+
+
+class NotAttempted(Exception):
+    """Raised by a checker: the answer still holds the placeholder."""
+
+
+_COLOURS = {Status.NOT_ATTEMPTED: "#6c757d", Status.INCORRECT: "#c0392b", Status.CORRECT: "#1e8449"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of checking an answer.
+
+    Attributes
+    ----------
+    status : Status
+        Not attempted, incorrect or correct.
+    message : str
+        What to do next, or what is wrong; never the expected answer.
+    exercise : str
+        The name of the exercise.
+    """
+
+    status: Status
+    message: str
+    exercise: str = ""
+
+    @property
+    def correct(self) -> bool:
+        """Whether the answer was accepted."""
+        return self.status is Status.CORRECT
+
+    def __str__(self) -> str:
+        return f"{self.status.value}: {self.message}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython's plain-text display
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        message = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.message))
+        colour = _COLOURS[self.status]
+        return (
+            f'<div style="border-left: 4px solid {colour}; padding: 0.3em 0.8em;">'
+            f'<strong style="color: {colour};">{self.status.value}</strong>: {message}</div>'
+        )
+
+
+class _Undefined:
+    """Stands for an answer variable that the learner has not defined."""
+
+    def __repr__(self) -> str:
+        return "<undefined>"
+
+
+UNDEFINED = _Undefined()
+
+
+def grading() -> bool:
+    """Whether an autograder is running the notebook (see ``GRADING_VARIABLES``)."""
+    return any(os.environ.get(name) for name in GRADING_VARIABLES)
+
+
+def _show(obj: Any, markdown: str | None = None) -> None:
+    """Display ``obj`` in IPython (as Markdown if given), or print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(Markdown(markdown) if markdown is not None else obj)
+    else:
+        print(markdown if markdown is not None else obj)
+
+
+class Exercise:
+    """One checked exercise: ``check()``, graded ``hint()``s and ``solution()``.
+
+    Parameters
+    ----------
+    name : str
+        A Python identifier, also the grade id in the autograder.
+    answers : sequence of str
+        The names of the notebook variables that hold the learner's answers, in
+        the order the checker takes them. ``check()`` without arguments reads
+        them from the notebook.
+    checker : callable
+        ``checker(*answers)`` returns ``None`` or a message when the answers are
+        right and raises :class:`Wrong` or :class:`NotAttempted` otherwise.
+    hints : sequence of str
+        Hints from gentle to explicit (Markdown), at least one.
+    solution : str
+        The worked solution (Markdown).
+    reference : tuple
+        A correct set of answers, used by the tests (the checker must accept it).
+    mistakes : sequence of tuple
+        Typical wrong sets of answers, used by the tests (the checker must
+        reject each, without revealing the expected answer).
+    points : int, default 1
+        Points awarded by the autograder.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        answers: Sequence[str],
+        checker: Callable[..., str | None],
+        hints: Sequence[str],
+        solution: str,
+        reference: tuple,
+        mistakes: Sequence[tuple] = (),
+        points: int = 1,
+    ) -> None:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"name must be a Python identifier, got {name!r}.")
+        if isinstance(answers, str) or not answers or not all(isinstance(a, str) for a in answers):
+            raise TypeError(f"answers must be a non-empty sequence of variable names, got {answers!r}.")
+        if not callable(checker):
+            raise TypeError(f"checker must be callable, got {type(checker).__name__}.")
+        if isinstance(hints, str) or not hints:
+            raise ValueError("hints must be a non-empty sequence of strings (gentle first).")
+        if not isinstance(reference, tuple) or len(reference) != len(answers):
+            raise ValueError(f"reference must be a tuple of {len(answers)} answer(s), got {reference!r}.")
+        for mistake in mistakes:
+            if not isinstance(mistake, tuple) or len(mistake) != len(answers):
+                raise ValueError(
+                    f"each mistake must be a tuple of {len(answers)} answer(s), got {mistake!r}."
+                )
+        self.name = name
+        self.answers = tuple(answers)
+        self.checker = checker
+        self.hints = tuple(hints)
+        self.solution_text = solution
+        self.reference = reference
+        self.mistakes = tuple(mistakes)
+        self.points = check_int(points, "points", minimum=1)
+        self._hints_shown = 0
+
+    def __repr__(self) -> str:
+        return f"Exercise({self.name!r}, answers={self.answers!r}, points={self.points})"
+
+    def evaluate(self, *answers: Any) -> Feedback:
+        """Check ``answers`` and return the feedback; never raises.
+
+        Parameters
+        ----------
+        *answers
+            One value per name in ``self.answers``.
+
+        Returns
+        -------
+        Feedback
+        """
+        names = ", ".join(f"`{n}`" for n in self.answers)
+        if len(answers) != len(self.answers):
+            return self._feedback(
+                Status.INCORRECT, f"expected {len(self.answers)} answer(s) ({names}), got {len(answers)}."
+            )
+        undefined = [n for n, a in zip(self.answers, answers) if a is UNDEFINED]
+        if undefined:
+            missing = ", ".join(f"`{n}`" for n in undefined)
+            return self._feedback(
+                Status.NOT_ATTEMPTED,
+                f"{missing} is not defined. Run the answer cell above (it defines {names}), then this check.",
+            )
+        if any(a is Ellipsis for a in answers):
+            return self._feedback(
+                Status.NOT_ATTEMPTED,
+                f"replace the `...` placeholder in the answer cell ({names}), run it, then run this check.",
+            )
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                message = self.checker(*answers)
+        except NotAttempted as exc:
+            return self._feedback(Status.NOT_ATTEMPTED, str(exc) or "replace the `...` placeholder first.")
+        except Wrong as exc:
+            return self._feedback(Status.INCORRECT, str(exc) or "that is not the answer.")
+        except Exception as exc:  # a checker must never crash on odd input
+            return self._feedback(
+                Status.INCORRECT,
+                f"your answer could not be checked ({type(exc).__name__}: {_short(exc)}). "
+                f"Check the type of {names}.",
+            )
+        return self._feedback(
+            Status.CORRECT, message if isinstance(message, str) and message else "well done."
+        )
+
+    def check(self, *answers: Any) -> None:
+        """Show whether the answers are right.
+
+        Without arguments, reads the variables named in ``self.answers`` from
+        the notebook (the caller's globals). Never raises, except in grading
+        mode (see :func:`grading`), where an answer that is not correct raises
+        ``AssertionError`` so that the autograder withholds the points.
+        """
+        if not answers:
+            namespace = sys._getframe(1).f_globals
+            answers = tuple(namespace.get(n, UNDEFINED) for n in self.answers)
+        feedback = self.evaluate(*answers)
+        _show(feedback)
+        if grading() and not feedback.correct:
+            raise AssertionError(f"{self.name}: {feedback}")
+
+    def hint(self, n: int | None = None) -> None:
+        """Show hint ``n`` (1-based); without ``n``, the next one."""
+        if n is None:
+            n = min(self._hints_shown + 1, len(self.hints))
+        n = check_int(n, "n", minimum=1)
+        if n > len(self.hints):
+            raise ValueError(f"{self.name} has {len(self.hints)} hint(s); ask for 1 to {len(self.hints)}.")
+        self._hints_shown = max(self._hints_shown, n)
+        more = " Run `hint()` again for the next one." if n < len(self.hints) else ""
+        _show(None, markdown=f"**Hint {n} of {len(self.hints)}:** {self.hints[n - 1]}{more}")
+
+    def solution(self) -> None:
+        """Show the worked solution."""
+        _show(None, markdown=f"**Solution:** {self.solution_text}")
+
+    def _feedback(self, status: Status, message: str) -> Feedback:
+        return Feedback(status, message, self.name)
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_number(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float, or raise :class:`Wrong` saying why it is not one."""
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with your answer.")
+    if value is None:
+        raise Wrong(f"`{name}` is None; assign it a number.")
+    if isinstance(value, (bool, np.bool_)):
+        raise Wrong(f"`{name}` is a boolean; it should be a number.")
+    if isinstance(value, (str, bytes)):
+        raise Wrong(f"`{name}` is a string; it should be a number, without quotes.")
+    if isinstance(value, complex):
+        raise Wrong(f"`{name}` is a complex number; it should be a real number.")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except Exception:
+        raise Wrong(f"`{name}` should be a number, got a {type(value).__name__}.") from None
+    if arr.size != 1:
+        raise Wrong(f"`{name}` should be a single number, got {arr.size} values (shape {arr.shape}).")
+    number = float(arr.reshape(()))
+    if math.isnan(number):
+        raise Wrong(f"`{name}` is NaN: something in your computation is undefined (0/0, inf - inf...).")
+    if math.isinf(number):
+        raise Wrong(f"`{name}` is infinite: something in your computation overflowed.")
+    return number
+
+
+def as_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int (a whole number), or raise :class:`Wrong`."""
+    number = as_number(value, name)
+    if number != round(number):
+        raise Wrong(f"`{name}` should be a whole number, got a fraction.")
+    return int(round(number))
+
+
+def as_array(value: Any, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``value`` as a finite float array (of ``shape`` if given), or raise :class:`Wrong`."""
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with your answer.")
+    if value is None:
+        raise Wrong(f"`{name}` is None; did you forget a `return`?")
+    if isinstance(value, (str, bytes)):
+        raise Wrong(f"`{name}` is a string; it should hold numbers.")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except Exception:
+        raise Wrong(f"`{name}` should hold numbers, got a {type(value).__name__}.") from None
+    if shape is not None and arr.shape != tuple(shape):
+        raise Wrong(
+            f"`{name}` has shape {arr.shape}, expected {tuple(shape)}: work elementwise "
+            "with NumPy functions (np.tanh, np.exp) rather than math or Python loops."
+        )
+    if np.isnan(arr).any():
+        raise Wrong(f"`{name}` contains NaN.")
+    if np.isinf(arr).any():
+        raise Wrong(f"`{name}` contains infinite values.")
+    return arr
+
+
+def call(function: Any, name: str, *args: Any) -> Any:
+    """Call the learner's ``function``; turn any error into :class:`Wrong`.
+
+    Raises :class:`NotAttempted` when ``function`` is the placeholder or returns it.
+    """
+    if function is Ellipsis:
+        raise NotAttempted(f"define `{name}` in the answer cell.")
+    if not callable(function):
+        raise Wrong(f"`{name}` should be a function, got a {type(function).__name__}.")
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            result = function(*args)
+    except (Exception, SystemExit) as exc:  # SystemExit: a learner's function that calls exit()
+        advice = ""
+        if isinstance(exc, TypeError) and "scalar" in str(exc):
+            advice = " Use NumPy functions (np.tanh, np.exp) so that it works on arrays."
+        raise Wrong(f"calling `{name}` raised {type(exc).__name__}: {_short(exc)}.{advice}") from None
+    if result is Ellipsis:
+        raise NotAttempted(f"`{name}` still returns the `...` placeholder; write its body.")
+    return result
