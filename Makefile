@@ -82,8 +82,10 @@ student: env
 	$(BIN)/python scripts/make_student.py
 
 ## The student edition of the book, without solutions, into _build/student/_build/html.
+## Not executed (_config_student.yml), so it takes seconds; STUDENT_CONFIG=_config.yml runs the chapters.
+STUDENT_CONFIG ?= _config_student.yml
 student-book: student
-	$(BIN)/jupyter-book build . -W --keep-going --toc _toc_student.yml --path-output _build/student
+	$(BIN)/jupyter-book build . -W --keep-going --toc _toc_student.yml --config $(STUDENT_CONFIG) --path-output _build/student
 
 ## Autograde with nbgrader (no Docker): make grade SUBMISSIONS=folder [GRADES=grades.csv]
 GRADES ?= grades.csv

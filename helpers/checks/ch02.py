@@ -1,0 +1,335 @@
+"""Checks for the exercises of chapter 2, "Loss functions and training" (``chapters/02_losses.ipynb``).
+
+In the notebook: ``from helpers.checks import ch02 as checks``, then
+``checks.ce_by_hand.check()`` after the answer cell, ``checks.ce_by_hand.hint()`` for a hint
+and ``checks.ce_by_hand.solution()`` for the solution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_number
+
+_TOL = 5e-4  # answers rounded to three decimals pass
+
+
+def _close(value: float, target: float, tol: float = _TOL) -> bool:
+    return abs(value - target) < tol
+
+
+def _as_bool(value: object, name: str) -> bool:
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
+    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
+
+
+# --- 1. Cross-entropy by hand -----------------------------------------------------------
+
+_P = (0.2, 0.5, 0.3)
+
+
+def _check_ce_by_hand(ce_second: object, ce_first: object) -> str:
+    second = as_number(ce_second, "ce_second")
+    first = as_number(ce_first, "ce_first")
+    expected = (-math.log(_P[1]), -math.log(_P[0]))
+    if _close(second, expected[0]) and _close(first, expected[1]):
+        return "only the true class's probability counts: the less it got, the more it costs."
+    if _close(second, expected[1]) and _close(first, expected[0]):
+        raise Wrong("your two answers are swapped: `ce_second` is for the second class (probability 0.5).")
+    if second < 0 or first < 0:
+        raise Wrong("a cross-entropy is never negative: it is *minus* the log of a probability below 1.")
+    if _close(second, -math.log2(_P[1])) or _close(second, -math.log10(_P[1])):
+        raise Wrong("use the natural logarithm (`np.log`), not log base 2 or 10.")
+    everything = -sum(math.log(p) for p in _P)
+    if _close(second, everything) or _close(first, everything) or _close(second, everything / 3):
+        raise Wrong("only the true class's term survives the sum: the one-hot label is 0 for the others.")
+    if _close(second, expected[0] / 3) or _close(first, expected[1] / 3):
+        raise Wrong(
+            "you averaged over the three classes; the mean in the formula is over examples, and here "
+            "there is one example."
+        )
+    if _close(second, expected[0]) or _close(first, expected[1]):
+        which = "`ce_first` (true class: the first)" if _close(second, expected[0]) else "`ce_second`"
+        raise Wrong(f"one of the two is right; check {which} again.")
+    raise Wrong("not the cross-entropy. It is −log of the probability the model gave to the true class.")
+
+
+ce_by_hand = Exercise(
+    "ce_by_hand",
+    answers=["ce_second", "ce_first"],
+    checker=_check_ce_by_hand,
+    hints=[
+        "With a one-hot label, every term of $\\sum_k y_k \\log p_k$ but the true class's is zero.",
+        "So the loss is $-\\log p_{\\text{true}}$: the probability is 0.5 when the true class is the "
+        "second one. Check with `categorical_cross_entropy(np.eye(3)[[1]], np.array([[0.2, 0.5, 0.3]]))`.",
+    ],
+    solution=(
+        "$-\\log 0.5 \\approx 0.693$ and $-\\log 0.2 \\approx 1.609$:\n\n"
+        "```python\np_ex = np.array([[0.2, 0.5, 0.3]])\n"
+        "ce_second = float(categorical_cross_entropy(np.eye(3)[[1]], p_ex))\n"
+        "ce_first = float(categorical_cross_entropy(np.eye(3)[[0]], p_ex))\n```"
+    ),
+    reference=(-math.log(0.5), -math.log(0.2)),
+    mistakes=[
+        (-math.log(0.2), -math.log(0.5)),
+        (math.log(0.5), math.log(0.2)),
+        (1.0, -math.log2(0.2)),
+        (-math.log(0.5) / 3, -math.log(0.2) / 3),
+        (-sum(math.log(p) for p in _P),) * 2,
+        ("0.693", "1.609"),
+    ],
+)
+
+
+# --- 2. The stable binary cross-entropy -------------------------------------------------
+
+_Z = -50.0
+_SIGMOID = 1.0 / (1.0 + math.exp(-_Z))  # about 2e-22: still a float32 number
+
+
+def _check_one_loss(value: float, name: str) -> None:
+    expected = -math.log(_SIGMOID)  # = 50 to double precision
+    if _close(value, expected, 1e-3):
+        return
+    if _close(value, -expected, 1e-3):
+        raise Wrong(f"`{name}` has the wrong sign: the loss is −log σ(z), a positive number.")
+    if 0.0 <= value < 1e-12:
+        raise Wrong(
+            f"`{name}` is (almost) zero: that is σ(−50) itself, or the loss for y = 0. "
+            "For y = 1 the loss is −log σ(z): the model is confidently wrong, so it is large."
+        )
+    if _close(value, expected / math.log(10), 1e-2) or _close(value, expected / math.log(2), 1e-2):
+        raise Wrong(f"`{name}`: use the natural logarithm (`np.log`), not log base 2 or 10.")
+    raise Wrong(f"`{name}` is not the binary cross-entropy of y = 1, z = −50.")
+
+
+def _check_stable_bce(naive_loss: object, stable_loss: object) -> str:
+    if isinstance(naive_loss, (float, np.floating)) and math.isinf(naive_loss):
+        raise Wrong(
+            "`naive_loss` is infinite, but at z = −50 float32 can still hold σ(z). "
+            "Did you compute it at another z, or take the log of 1 − σ(z)?"
+        )
+    naive = as_number(naive_loss, "naive_loss")
+    stable = as_number(stable_loss, "stable_loss")
+    _check_one_loss(stable, "stable_loss")
+    _check_one_loss(naive, "naive_loss")
+    return (
+        "at z = −50 both are right: float32 still holds σ(−50) ≈ 2·10⁻²². "
+        "Try z = −120: the naive loss becomes infinite, the stable one does not."
+    )
+
+
+stable_bce = Exercise(
+    "stable_bce",
+    answers=["naive_loss", "stable_loss"],
+    checker=_check_stable_bce,
+    hints=[
+        "For $y = 1$ the loss is $-\\log\\sigma(z)$, and $\\sigma(z) = 1 / (1 + e^{-z})$.",
+        "Naively, in float32: `z32 = np.float32(-50.0)` and "
+        "`-np.log(np.float32(1) / (np.float32(1) + np.exp(-z32)))`; stably: "
+        "`binary_cross_entropy_from_logits(1.0, -50.0)`.",
+    ],
+    solution=(
+        "$-\\log\\sigma(z) = \\log(1 + e^{-z})$, and the stable form equals it for both signs of $z$. "
+        "At $z = -50$ both computations give the right loss; at $z = -120$ the naive one is infinite:\n\n"
+        "```python\nz32 = np.float32(-50.0)\n"
+        "naive_loss = float(-np.log(np.float32(1) / (np.float32(1) + np.exp(-z32))))\n"
+        "stable_loss = float(binary_cross_entropy_from_logits(1.0, -50.0))\n```"
+    ),
+    reference=(50.0, 50.0),
+    mistakes=[
+        (-50.0, -50.0),
+        (_SIGMOID, 50.0),
+        (50.0, 50.0 / math.log(10)),
+        (float("inf"), 50.0),
+        (50.0, 0.0),
+    ],
+)
+
+
+# --- 3. How large can the learning rate be? ---------------------------------------------
+
+_LRS = (0.3, 0.42, 0.43, 0.44, 0.45)
+
+
+def _line_losses() -> dict[float, float]:
+    """The chapter's line problem (same data, start and steps) and each learning rate's final loss."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 2, 50)
+    y = 1.5 * x - 1.0 + rng.normal(0, 0.2, 50)
+    losses = {}
+    for lr in _LRS:
+        w, b = -1.0, 2.0
+        for _ in range(40):
+            error = w * x + b - y
+            w, b = w - lr * 2 * np.mean(error * x), b - lr * 2 * np.mean(error)
+        losses[lr] = float(np.mean((w * x + b - y) ** 2))
+    return losses
+
+
+_LINE_LOSSES = _line_losses()
+
+
+def _learning_rate_key(key: object) -> float:
+    if isinstance(key, str):
+        raise Wrong(
+            f"the keys of `final_losses` should be numbers (the learning rates), got the string {key!r}."
+        )
+    rate = as_number(key, "each key of final_losses")
+    for lr in _LRS:
+        if abs(rate - lr) < 1e-9:
+            return lr
+    raise Wrong("the keys of `final_losses` should be the five learning rates of the exercise.")
+
+
+def _check_learning_rate(final_losses: object, fastest_lr: object, largest_converging_lr: object) -> str:
+    template = "{learning rate: final loss}, one entry per learning rate of the exercise"
+    if not isinstance(final_losses, Mapping):
+        raise Wrong(f"`final_losses` should be a dict, {template}, got a {type(final_losses).__name__}.")
+    keys = {_learning_rate_key(key): key for key in final_losses}
+    if set(keys) != set(_LRS) or len(keys) != len(final_losses):
+        raise Wrong(
+            "`final_losses` should have exactly the five learning rates of the exercise as keys, each once."
+        )
+    losses = {lr: as_number(final_losses[keys[lr]], f"final_losses[{lr}]") for lr in _LRS}
+    if any(v < 0 for v in losses.values()):
+        raise Wrong("a mean squared error is never negative.")
+    wrong = [lr for lr in _LRS if abs(losses[lr] - _LINE_LOSSES[lr]) > 1e-3 * _LINE_LOSSES[lr] + 1e-6]
+    if wrong:
+        raise Wrong(
+            "some of your losses are not what 40 steps of `gradient_descent` give: use "
+            "`float(line_loss(*gradient_descent(lr)[-1]))`, the loss at the *last* point of the path."
+        )
+    lr = as_number(fastest_lr, "fastest_lr")
+    if not any(abs(lr - r) < 1e-9 for r in _LRS):
+        raise Wrong("`fastest_lr` should be one of the five learning rates you tried.")
+    if abs(lr - min(losses, key=losses.get)) > 1e-9:
+        raise Wrong(
+            "by your own numbers, another learning rate ends with a lower loss after 40 steps; the "
+            "fastest is the one that gets lowest in the same number of steps."
+        )
+    limit = as_number(largest_converging_lr, "largest_converging_lr")
+    if not any(abs(limit - r) < 1e-9 for r in _LRS):
+        raise Wrong("`largest_converging_lr` should be one of the five learning rates you tried.")
+    if limit > 0.435:
+        raise Wrong(
+            f"does the loss with eta = {limit} keep going down? Run it for 80 steps instead of 40 and "
+            "compare: a loss that grows with more steps diverges, however small it still is."
+        )
+    if limit < 0.425:
+        raise Wrong(
+            "a larger learning rate still converges: its loss after 40 steps is not far from the best line's, "
+            "and it keeps falling with more steps."
+        )
+    return (
+        "for this quadratic, gradient descent converges only when eta < 2 / (largest curvature), "
+        "about 0.434 here: the steepest direction of the narrow valley sets the limit."
+    )
+
+
+learning_rate = Exercise(
+    "learning_rate",
+    answers=["final_losses", "fastest_lr", "largest_converging_lr"],
+    checker=_check_learning_rate,
+    hints=[
+        "`gradient_descent(lr)` returns the whole path; its last row is where the 40 steps end, and "
+        "`line_loss(w, b)` is the loss there.",
+        "Build the dict with `{lr: float(line_loss(*gradient_descent(lr)[-1])) for lr in (0.3, 0.42, 0.43, "
+        "0.44, 0.45)}`. The fastest ends lowest. To tell slow convergence from divergence, compare the "
+        "loss after 40 and after 80 steps.",
+    ],
+    solution=(
+        "0.42 ends lowest; 0.43 still converges (slowly, zig-zagging), and from 0.44 on the loss grows "
+        "with more steps: the limit is $2 / \\lambda_{\\max} \\approx 0.434$.\n\n"
+        "```python\nfinal_losses = {lr: float(line_loss(*gradient_descent(lr)[-1])) for lr in "
+        "(0.3, 0.42, 0.43, 0.44, 0.45)}\n"
+        "fastest_lr = min(final_losses, key=final_losses.get)\nlargest_converging_lr = 0.43\n```"
+    ),
+    reference=(dict(_LINE_LOSSES), 0.42, 0.43),
+    mistakes=[
+        (dict(_LINE_LOSSES), 0.45, 0.43),
+        (dict(_LINE_LOSSES), 0.42, 0.44),
+        (dict(_LINE_LOSSES), 0.42, 0.45),
+        ({lr: 2.38 for lr in _LRS}, 0.42, 0.43),
+        ({str(lr): v for lr, v in _LINE_LOSSES.items()}, 0.42, 0.43),
+        ([0.041, 0.040, 0.042, 0.121, 2.76], 0.42, 0.43),
+    ],
+    points=2,
+)
+
+
+# --- 4. Dropout instead of early stopping -----------------------------------------------
+
+_CHANCE_LOSS = math.log(10)  # the cross-entropy of uniform guessing over 10 digits
+
+
+def _check_dropout(no_dropout_val_loss: object, dropout_val_loss: object, overfits_less: object) -> str:
+    plain = as_number(no_dropout_val_loss, "no_dropout_val_loss")
+    dropped = as_number(dropout_val_loss, "dropout_val_loss")
+    for value, name in ((plain, "no_dropout_val_loss"), (dropped, "dropout_val_loss")):
+        if value <= 0:
+            raise Wrong(f"`{name}` should be a cross-entropy, which is positive.")
+        if value > _CHANCE_LOSS:
+            raise Wrong(
+                f"`{name}` is above the loss of guessing uniformly (ln 10 ≈ 2.30). Give the "
+                "validation *loss* from `evaluate(x_val, y_val, verbose=0)[0]` (not a percentage)."
+            )
+    if plain == dropped:
+        raise Wrong(
+            "the two losses are identical: evaluate the network *with* dropout, trained on `small.x`, `small.y`."
+        )
+    less = _as_bool(overfits_less, "overfits_less")
+    if less != (dropped < plain):
+        lower = "lower" if dropped < plain else "higher"
+        raise Wrong(
+            f"by your own numbers, the validation loss with dropout is {lower} than without: "
+            "a lower validation loss after the same epochs means less overfitting."
+        )
+    if not less:
+        raise Wrong(
+            "with dropout, the validation loss should be lower after the same number of epochs. Did you "
+            "train a fresh network (helpers.set_seed(0)) with Adam(3e-3) for `epochs_run` epochs, "
+            "without early stopping?"
+        )
+    return (
+        "dropout slows overfitting rather than abolishing it: compare its loss with the early-stopped "
+        "model's, `kept_val_loss`, too."
+    )
+
+
+dropout = Exercise(
+    "dropout",
+    answers=["no_dropout_val_loss", "dropout_val_loss", "overfits_less"],
+    checker=_check_dropout,
+    hints=[
+        "Copy `build_mlp`'s layers into a `keras.Sequential` and add `keras.layers.Dropout(0.5)` after the "
+        "`Dense(512)`; compile and train it as `small_net` was, for `epochs_run` epochs, without callbacks.",
+        "`dropout_net.evaluate(x_val, y_val, verbose=0)[0]` is its validation loss; compare it with "
+        "`h['val_loss'][-1]`, the last epoch without dropout. Lower means less overfitting.",
+    ],
+    solution=(
+        "Train the same network with a `Dropout(0.5)` layer for as many epochs, then compare the "
+        "validation losses:\n\n"
+        "```python\ndropout_val_loss = float(drop_val_loss)\n"
+        "overfits_less = dropout_val_loss < no_dropout_val_loss\n```"
+    ),
+    reference=(0.311, 0.283, True),
+    mistakes=[
+        (0.311, 0.283, False),
+        (0.311, 0.283, "yes"),
+        (0.311, 0.311, True),
+        (31.1, 28.3, True),
+        (0.283, 0.311, True),
+    ],
+    points=2,
+)
+
+EXERCISES = (ce_by_hand, stable_bce, learning_rate, dropout)
