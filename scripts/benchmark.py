@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", action="store_true", help="also time a clean and a cached book build")
     parser.add_argument("--max-memory-mb", type=float, help="exit 1 if a chapter's peak memory exceeds this")
     args = parser.parse_args(argv)
-    notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = [p.resolve() for p in args.notebooks] or sorted(
+        (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")
+    )
     runs = []
     for path in notebooks:
         run = run_chapter(path)

@@ -36,4 +36,3 @@ def dedupe_script_files(app, pagename, templatename, context, doctree) -> None: 
 def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", dedupe_script_files, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-

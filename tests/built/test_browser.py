@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import HTML, ROOT, toc_pages
+from conftest import ROOT, toc_pages
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(

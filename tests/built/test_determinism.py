@@ -77,5 +77,7 @@ def test_two_fresh_executions_print_and_glue_the_same_numbers(stem):
     second = {i: _normalise(comparable(c.get("outputs", []))) for i, c in enumerate(code_cells)}
     assert set(first) == set(second), "the two executions ran different cells"
     differing = [i for i in first if first[i] != second[i]]
-    assert not differing, f"cells {differing} printed different values: {first[differing[0]]} vs {second[differing[0]]}"
+    assert not differing, (
+        f"cells {differing} printed different values: {first[differing[0]]} vs {second[differing[0]]}"
+    )
     assert any(first.values()), "nothing was recorded: the comparison would be empty"

@@ -24,7 +24,11 @@ def test_every_toc_page_was_built(html_root, page):
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_load_no_script_or_stylesheet_from_the_network(html_root, page):
     html = _read(html_root, page)
-    remote = [tag for tag in re.findall(r"<(?:script|link)\b[^>]*>", html) if re.search(r"(src|href)=\"(https?:)?//", tag)]
+    remote = [
+        tag
+        for tag in re.findall(r"<(?:script|link)\b[^>]*>", html)
+        if re.search(r"(src|href)=\"(https?:)?//", tag)
+    ]
     assert not remote, f"{page} loads from the network: {remote}"
 
 
@@ -33,7 +37,9 @@ def test_mathjax_is_vendored_with_its_fonts(html_root):
     src = re.search(r"<script[^>]*src=\"([^\"]*tex-mml-chtml\.js)[^\"]*\"", html)
     assert src, "MathJax script tag not found"
     assert (html_root / "chapters" / src.group(1)).resolve().is_file()
-    fonts = list((html_root / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    fonts = list(
+        (html_root / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+    )
     assert len(fonts) >= 20
     assert html.count("tex-mml-chtml.js") == 1, "MathJax is included more than once"
 
