@@ -140,6 +140,32 @@ CASES = [
         ValueError,
         "k must be >= 1",
     ),
+    # transfer
+    ("count_params: not a model", lambda: transfer.count_params("mlp"), TypeError, "must be a keras.Model"),
+    (
+        "cut_backbone: unknown layer",
+        lambda: transfer.cut_backbone(models.build_mlp(), "hidden_9"),
+        ValueError,
+        "has no layer 'hidden_9'",
+    ),
+    (
+        "add_head: zero classes",
+        lambda: transfer.add_head(models.build_mlp(), 0),
+        ValueError,
+        "n_classes must be >= 1",
+    ),
+    (
+        "extract_features: wrong image shape",
+        lambda: transfer.extract_features(models.build_mlp(), np.zeros((2, 8, 8))),
+        ValueError,
+        "model expects",
+    ),
+    (
+        "budget_sweep: no budgets",
+        lambda: transfer.budget_sweep(lambda budget, seed: {"scratch": 0.5}, [], [0]),
+        ValueError,
+        "budgets is empty",
+    ),
 ]
 
 
