@@ -1,0 +1,174 @@
+"""Checks for the exercises of chapter 6, "FAQ and outlook" (``chapters/06_faq_outlook.ipynb``).
+
+In the notebook: ``from helpers.checks import ch06 as checks``, then
+``checks.lora_count.check()`` after the answer cell, ``checks.lora_count.hint()`` for a hint
+and ``checks.lora_count.solution()`` for the solution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_int
+
+# --- 1. Count LoRA's parameters ---------------------------------------------------------
+
+_N_IN, _N_OUT, _RANK = 784, 512, 8
+
+
+def _check_lora_count(lora_trainable: object) -> str:
+    n = as_int(lora_trainable, "lora_trainable")
+    lora = _RANK * (_N_IN + _N_OUT)
+    if n == lora + _N_OUT:
+        return "A is 784 x 8, B is 8 x 512, and Keras keeps the 512 biases trainable."
+    if n == lora:
+        raise Wrong("close: Keras' `enable_lora` freezes the kernel only; the bias stays trainable.")
+    if n in (_N_IN * _N_OUT, _N_IN * _N_OUT + _N_OUT):
+        raise Wrong("that is the full layer. LoRA trains two thin matrices, A (784 x r) and B (r x 512).")
+    if n in (_RANK * _N_IN * _N_OUT, _RANK * _N_IN + _N_OUT, _RANK * _N_OUT + _N_OUT):
+        raise Wrong("count both matrices: A has 784 x r numbers and B has r x 512.")
+    if n <= 0:
+        raise Wrong("a parameter count is a positive number.")
+    raise Wrong("not the count. Add the sizes of A (784 x 8), B (8 x 512) and the bias (512).")
+
+
+lora_count = Exercise(
+    "lora_count",
+    answers=["lora_trainable"],
+    checker=_check_lora_count,
+    hints=[
+        "LoRA adds $A \\in \\mathbb{R}^{n \\times r}$ and $B \\in \\mathbb{R}^{r \\times m}$ and freezes the kernel.",
+        "In Keras the bias stays trainable: `lora_params(784, 512, 8)` counts $r(n + m) + m$.",
+    ],
+    solution=(
+        "$8 \\cdot (784 + 512) + 512 = 10{,}880$:\n\n"
+        "```python\nlayer = keras.layers.Dense(512)\nlayer.build((None, 784))\nlayer.enable_lora(8)\n"
+        "lora_trainable = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)\n```"
+    ),
+    reference=(_RANK * (_N_IN + _N_OUT) + _N_OUT,),
+    mistakes=[(_RANK * (_N_IN + _N_OUT),), (_N_IN * _N_OUT + _N_OUT,), (_RANK * _N_IN + _N_OUT,), ("10880",)],
+)
+
+
+# --- 2. The pseudo-label threshold ------------------------------------------------------
+
+_THRESHOLDS = (0.5, 0.9, 0.99)
+_N_UNLABELLED = 9975
+
+
+def _check_threshold(kept: object, best_threshold: object) -> str:
+    template = "a dict {threshold: number of pseudo-labels kept}, one entry per threshold of the exercise"
+    if kept is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `kept` with {template}.")
+    if not isinstance(kept, Mapping):
+        raise Wrong(f"`kept` should be {template}, got a {type(kept).__name__}.")
+    try:
+        keys = {float(k) for k in kept}
+    except (TypeError, ValueError):
+        keys = set()
+    if keys != set(_THRESHOLDS):
+        raise Wrong(f"`kept` should have exactly the three thresholds of the exercise as keys: {template}.")
+    counts = {float(k): as_int(v, f"kept[{k!r}]") for k, v in kept.items()}
+    if any(not 0 <= c <= _N_UNLABELLED for c in counts.values()):
+        raise Wrong("each count is a number of unlabelled images kept, between 0 and 9,975.")
+    if not counts[0.5] >= counts[0.9] >= counts[0.99]:
+        raise Wrong(
+            "a higher threshold can only keep fewer pseudo-labels: check which count belongs to which key."
+        )
+    if counts[0.5] == counts[0.99]:
+        raise Wrong("every threshold kept the same number: pass `threshold` on to `pseudo_label`.")
+    if best_threshold is Ellipsis:
+        raise NotAttempted(
+            "replace the `...` in `best_threshold` with the threshold that gave the best accuracy."
+        )
+    try:
+        best = float(best_threshold)
+    except (TypeError, ValueError, OverflowError):
+        raise Wrong("`best_threshold` should be one of the keys of `kept`.") from None
+    if best not in _THRESHOLDS:
+        raise Wrong("`best_threshold` should be one of the keys of `kept`.")
+    return (
+        "the lower the threshold, the more pseudo-labels, and the more of them wrong. "
+        "Choose it on a validation set, not on the test set."
+    )
+
+
+threshold = Exercise(
+    "threshold",
+    answers=["kept", "best_threshold"],
+    checker=_check_threshold,
+    hints=[
+        "Call `pseudo_label(head, pool_feats[unlabelled], threshold)` for each threshold and count `len(keep)`.",
+        "Retrain with `fit_head` on the labelled and pseudo-labelled features, then `test_accuracy(..., test_feats)`.",
+    ],
+    solution=(
+        "```python\nkept, accuracy = {}, {}\nfor t in (0.5, 0.9, 0.99):\n"
+        "    keep, guessed = pseudo_label(head, pool_feats[unlabelled], t)\n    kept[t] = len(keep)\n"
+        "    feats = np.concatenate([pool_feats[labelled], pool_feats[unlabelled][keep]])\n"
+        "    accuracy[t] = test_accuracy(fit_head(feats, np.concatenate([y_pool[labelled], guessed]), seed=0), "
+        "test_feats)\nbest_threshold = max(accuracy, key=accuracy.get)\n```"
+    ),
+    reference=({0.5: 9703, 0.9: 7307, 0.99: 4776}, 0.99),
+    mistakes=[
+        ({0.5: 4776, 0.9: 7307, 0.99: 9703}, 0.99),
+        ({0.5: 7307, 0.9: 7307, 0.99: 7307}, 0.9),
+        ({0.5: 9703, 0.9: 7307, 0.99: 4776}, 0.95),
+        ({0.5: 0.97, 0.9: 0.73, 0.99: 0.48}, 0.99),
+        ([9703, 7307, 4776], 0.99),
+    ],
+)
+
+
+# --- 3. Pick a strategy -----------------------------------------------------------------
+
+_CHOICES = ("feature extraction", "fine-tuning", "lora")
+_EXPECTED = {"a": "feature extraction", "b": "fine-tuning", "c": "lora"}
+
+
+def _check_strategies(strategies: object) -> str:
+    template = 'a dict {"a": ..., "b": ..., "c": ...} with "feature extraction", "fine-tuning" or "LoRA"'
+    if strategies is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `strategies` with {template}.")
+    if not isinstance(strategies, Mapping) or set(strategies) != set(_EXPECTED):
+        raise Wrong(f"`strategies` should be {template}.")
+    answers = {}
+    for case, value in strategies.items():
+        if value is Ellipsis:
+            raise NotAttempted(f'replace the `...` for case "{case}".')
+        choice = (
+            str(value)
+            .strip()
+            .lower()
+            .replace("finetuning", "fine-tuning")
+            .replace("fine tuning", "fine-tuning")
+        )
+        if choice not in _CHOICES:
+            raise Wrong(f'case "{case}": choose one of "feature extraction", "fine-tuning" and "LoRA".')
+        answers[case] = choice
+    wrong = sorted(case for case in _EXPECTED if answers[case] != _EXPECTED[case])
+    if wrong:
+        raise Wrong(
+            f"look again at case(s) {', '.join(wrong)}: how many labels, and what must be stored per copy?"
+        )
+    return "few labels: reuse features; many labels: fine-tune; many copies to store: LoRA."
+
+
+strategy = Exercise(
+    "strategy",
+    answers=["strategies"],
+    checker=_check_strategies,
+    hints=[
+        "Read the decision table row by row: the number of labels per class picks the row.",
+        "Case (c) is about storage: twenty full copies of a network, or twenty small low-rank updates?",
+    ],
+    solution='```python\nstrategies = {"a": "feature extraction", "b": "fine-tuning", "c": "LoRA"}\n```',
+    reference=({"a": "feature extraction", "b": "fine-tuning", "c": "LoRA"},),
+    mistakes=[
+        ({"a": "fine-tuning", "b": "fine-tuning", "c": "LoRA"},),
+        ({"a": "feature extraction", "b": "fine-tuning", "c": "fine-tuning"},),
+        ({"a": "feature extraction", "b": "feature extraction", "c": "LoRA"},),
+        (["feature extraction", "fine-tuning", "LoRA"],),
+    ],
+)
+
+EXERCISES = (lora_count, threshold, strategy)
