@@ -1,0 +1,193 @@
+"""helpers.transfer: cutting, freezing, new heads, cached features, the budget sweep."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+import helpers
+from helpers import models, transfer
+
+
+@pytest.fixture
+def cnn():
+    helpers.set_seed(0)
+    return models.build_cnn(n_classes=5, filters=(4, 8), hidden_units=16)
+
+
+@pytest.fixture
+def images():
+    return np.random.default_rng(0).random((40, 28, 28), dtype=np.float32)
+
+
+def test_cut_backbone_ends_at_the_named_layer_and_shares_weights(cnn):
+    backbone = transfer.cut_backbone(cnn, "conv_base")
+    assert backbone.output_shape == (None, 5 * 5 * 8)
+    assert backbone.get_layer("conv_1") is cnn.get_layer("conv_1")
+
+
+def test_frozen_backbone_has_no_trainable_parameters(cnn):
+    backbone = transfer.cut_backbone(cnn, "hidden_1")
+    assert transfer.count_params(backbone).trainable == 0
+    assert transfer.count_params(backbone).non_trainable == backbone.count_params()
+
+
+def test_freeze_backbone_leaves_only_head_trainable(cnn):
+    model = transfer.add_head(transfer.cut_backbone(cnn, "hidden_1"), n_classes=3)
+    assert transfer.count_params(model).trainable == 16 * 3 + 3
+    assert transfer.count_params(model).trainable + transfer.count_params(model).non_trainable == (
+        model.count_params()
+    )
+
+
+def test_unfrozen_backbone_counts_everything_but_batchnorm(cnn):
+    model = transfer.add_head(transfer.cut_backbone(cnn, "hidden_1", trainable=True), n_classes=3)
+    # gamma, beta, moving mean and variance of bn_1 (4 channels) and bn_2 (8 channels) stay frozen
+    assert transfer.count_params(model).non_trainable == 4 * (4 + 8)
+    unfrozen_bn = transfer.cut_backbone(cnn, "hidden_1", trainable=True, freeze_batchnorm=False)
+    assert transfer.count_params(unfrozen_bn).non_trainable == 2 * (4 + 8)
+
+
+def test_training_false_alone_does_not_protect_batchnorm_statistics_in_fit(cnn, images):
+    # The Keras 3 behaviour that makes freeze_batchnorm necessary: fit's training=True wins.
+    backbone = transfer.cut_backbone(cnn, "hidden_1", trainable=True, freeze_batchnorm=False)
+    model = transfer.add_head(backbone, n_classes=5)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(images, np.arange(40) % 5, epochs=1, batch_size=8, verbose=0)
+    assert np.abs(cnn.get_layer("bn_1").get_weights()[2]).max() > 0  # moving mean moved from 0
+
+
+def test_frozen_backbone_weights_do_not_change_during_head_training(cnn, images):
+    backbone = transfer.cut_backbone(cnn, "hidden_1")
+    before = [w.copy() for w in backbone.get_weights()]
+    model = transfer.add_head(backbone, n_classes=5)
+    head_before = model.get_layer("new_head").get_weights()[0].copy()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(images, np.arange(40) % 5, epochs=3, batch_size=8, verbose=0)
+    for a, b in zip(before, backbone.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(head_before, model.get_layer("new_head").get_weights()[0])
+
+
+def test_unfrozen_backbone_trains_but_batchnorm_stays_in_inference_mode(cnn, images):
+    backbone = transfer.cut_backbone(cnn, "hidden_1", trainable=True)
+    conv_before = cnn.get_layer("conv_1").get_weights()[0].copy()
+    stats_before = [w.copy() for w in cnn.get_layer("bn_1").get_weights()[2:]]
+    model = transfer.add_head(backbone, n_classes=5)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(images, np.arange(40) % 5, epochs=2, batch_size=8, verbose=0)
+    assert not np.allclose(conv_before, cnn.get_layer("conv_1").get_weights()[0])
+    for a, b in zip(stats_before, cnn.get_layer("bn_1").get_weights()[2:]):
+        np.testing.assert_array_equal(a, b)  # training=False: moving statistics untouched
+
+
+def test_add_head_seed_makes_the_head_reproducible(cnn):
+    backbone = transfer.cut_backbone(cnn, "hidden_1")
+    a = transfer.add_head(backbone, 3, seed=1).get_layer("new_head").get_weights()[0]
+    b = transfer.add_head(backbone, 3, seed=1).get_layer("new_head").get_weights()[0]
+    np.testing.assert_array_equal(a, b)
+
+
+def test_add_head_flattens_spatial_features():
+    inputs = keras.Input((6, 6, 1))
+    backbone = keras.Model(inputs, keras.layers.Conv2D(2, 3)(inputs))
+    assert transfer.add_head(backbone, 4).output_shape == (None, 4)
+
+
+def test_extract_features_matches_predict_and_is_flat(cnn, images):
+    backbone = transfer.cut_backbone(cnn, "conv_base")
+    feats = transfer.extract_features(backbone, images, batch_size=7)
+    expected = backbone.predict(images, verbose=0).reshape(40, -1)
+    assert feats.shape == (40, 200) and feats.dtype == np.float32
+    np.testing.assert_allclose(feats, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_feature_cache_hits_for_same_weights_and_inputs_only(cnn, images):
+    cache = transfer.FeatureCache()
+    backbone = transfer.cut_backbone(cnn, "hidden_1")
+    first = transfer.extract_features(backbone, images, cache=cache)
+    again = transfer.extract_features(backbone, images, cache=cache)
+    assert again is first and (cache.hits, cache.misses) == (1, 1)
+    transfer.extract_features(backbone, images[:10], cache=cache)
+    cnn.get_layer("hidden_1").set_weights([w + 1 for w in cnn.get_layer("hidden_1").get_weights()])
+    changed = transfer.extract_features(backbone, images, cache=cache)
+    assert (cache.hits, cache.misses, len(cache)) == (1, 3, 3)
+    assert not np.allclose(changed, first)
+
+
+def _fake_run(budget, seed):
+    k = 1000 if budget == "all" else budget
+    return {"a": k / 1000 + seed / 100, "b": 0.5}
+
+
+def test_budget_sweep_collects_every_budget_seed_and_strategy(capsys):
+    result = transfer.budget_sweep(_fake_run, [1, 10, "all"], [0, 1, 2], seeds_for_all=1)
+    assert len(result.records) == (3 + 3 + 1) * 2
+    assert result.strategies == ["a", "b"] and result.budgets == [1, 10, "all"]
+    np.testing.assert_allclose(result.accuracies("a", 10), [0.01, 0.02, 0.03])
+    row = next(r for r in result.summary() if r.strategy == "a" and r.budget == 10)
+    assert (
+        row.n == 3 and row.mean == pytest.approx(0.02) and row.std == pytest.approx(np.std([1, 2, 3]) / 100)
+    )
+    assert row.low == pytest.approx(0.01) and row.high == pytest.approx(0.03)
+    assert capsys.readouterr().out == ""  # silent unless asked
+
+
+def test_budget_sweep_prints_one_progress_line_per_run(capsys):
+    transfer.budget_sweep(_fake_run, [5, "all"], [0, 1], verbose=True, label="demo")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert lines[0] == "demo  k=   5  seed 1/2  a 0.005  b 0.500"
+
+
+def test_accuracies_of_unknown_strategy_says_what_exists():
+    result = transfer.budget_sweep(_fake_run, [1], [0])
+    with pytest.raises(KeyError, match="strategies: \\['a', 'b'\\]"):
+        result.accuracies("c", 1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"run": 3}, TypeError, "run must be a function"),
+        ({"budgets": []}, ValueError, "budgets is empty"),
+        ({"budgets": [0]}, ValueError, "budget .or 'all'. must be >= 1"),
+        ({"budgets": ["most"]}, TypeError, "budget .or 'all'. must be an int"),
+        ({"budgets": [1, 1]}, ValueError, "duplicates"),
+        ({"seeds": []}, ValueError, "seeds is empty"),
+        ({"seeds": [-1]}, ValueError, "seed must be >= 0"),
+        ({"seeds_for_all": 0}, ValueError, "seeds_for_all must be >= 1"),
+        ({"verbose": 1}, TypeError, "verbose must be True or False"),
+        ({"run": lambda b, s: 0.5}, TypeError, "must return a non-empty"),
+    ],
+)
+def test_budget_sweep_rejects_bad_arguments(kwargs, error, message):
+    args = {"run": _fake_run, "budgets": [1], "seeds": [0]} | kwargs
+    with pytest.raises(error, match=message):
+        transfer.budget_sweep(**args)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda m: transfer.cut_backbone(m, "nope"), ValueError, "has no layer 'nope'; its layers are"),
+        (lambda m: transfer.cut_backbone("model", "hidden_1"), TypeError, "model must be a keras.Model"),
+        (lambda m: transfer.cut_backbone(m, "hidden_1", trainable=0), TypeError, "trainable must be"),
+        (
+            lambda m: transfer.cut_backbone(m, "hidden_1", freeze_batchnorm=None),
+            TypeError,
+            "freeze_batchnorm",
+        ),
+        (lambda m: transfer.add_head(m, 0), ValueError, "n_classes must be >= 1"),
+        (lambda m: transfer.add_head(m, 2, seed=-1), ValueError, "seed must be >= 0"),
+        (lambda m: transfer.count_params(None), TypeError, "model must be a keras.Model"),
+        (lambda m: transfer.extract_features(m, np.zeros((2, 8, 8))), ValueError, "expects \\(28, 28\\)"),
+        (lambda m: transfer.extract_features(m, np.zeros((2, 28, 28)), cache={}), TypeError, "FeatureCache"),
+        (lambda m: transfer.extract_features(m, np.zeros((2, 28, 28)), batch_size=0), ValueError, ">= 1"),
+        (lambda m: transfer.extract_features(m, np.zeros(3)), ValueError, "at least 2 dimensions"),
+    ],
+)
+def test_transfer_functions_reject_bad_arguments(cnn, call, error, message):
+    with pytest.raises(error, match=message):
+        call(cnn)
