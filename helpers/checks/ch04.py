@@ -1,0 +1,265 @@
+"""Checks for the exercises of chapter 4, "Fine-tuning" (``chapters/04_fine_tuning.ipynb``).
+
+In the notebook: ``from helpers.checks import ch04 as checks``, then
+``checks.more_seeds.check()`` after the answer cell, ``checks.more_seeds.hint()`` for a hint
+and ``checks.more_seeds.solution()`` for the solution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_int, as_number
+
+
+def _as_bool(value: object, name: str) -> bool:
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
+    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
+
+
+def _accuracy(value: object, name: str) -> float:
+    """``value`` as an accuracy (a fraction), or :class:`Wrong`."""
+    number = as_number(value, name)
+    if 1 < number <= 100:
+        raise Wrong(f"`{name}` looks like a percentage; give accuracies as fractions between 0 and 1.")
+    if not 0 <= number <= 1:
+        raise Wrong(f"`{name}` should be an accuracy, a fraction between 0 and 1.")
+    return number
+
+
+def _accuracies(value: object, name: str, length: int) -> list[float]:
+    """``value`` as a list of ``length`` accuracies, or :class:`Wrong`."""
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with your list of accuracies.")
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
+        raise Wrong(f"`{name}` should be a list of {length} accuracies, got a {type(value).__name__}.")
+    if np.ndim(np.asarray(value, dtype=object)) != 1:
+        raise Wrong(f"`{name}` should be a flat list of {length} accuracies, one per seed.")
+    if len(value) != length:
+        raise Wrong(f"`{name}` should hold {length} accuracies, one per seed; it holds {len(value)}.")
+    return [_accuracy(v, f"each value of {name}") for v in value]
+
+
+# --- 1. Turn the knob -----------------------------------------------------------------
+
+_SEEDS = 3
+
+
+def _check_more_seeds(sweep_accuracies: object, new_accuracies: object, all_inside: object) -> str:
+    old = _accuracies(sweep_accuracies, "sweep_accuracies", _SEEDS)
+    new = _accuracies(new_accuracies, "new_accuracies", _SEEDS)
+    if sorted(new) == sorted(old):
+        raise Wrong(
+            "your new accuracies are the sweep's: run `run_b(5, seed)` with the *new* seeds 10, 11 and 12."
+        )
+    if max(new) < 0.2:
+        raise Wrong(
+            'these are below chance for ten digits: take the accuracy of the `"cnn frozen last"` strategy '
+            "from each `run_b(5, seed)` result."
+        )
+    inside = _as_bool(all_inside, "all_inside")
+    truly_inside = all(min(old) <= a <= max(old) for a in new)
+    if inside != truly_inside:
+        outside = "at least one of them falls outside" if not truly_inside else "all of them fall inside"
+        raise Wrong(
+            f"by your own numbers, {outside} the range of the sweep's accuracies (from their minimum to "
+            "their maximum)."
+        )
+    if truly_inside:
+        return "inside this time; with 5 labels per class, which images are labelled still moves the score."
+    return (
+        "three seeds give only a rough range: new samples of 5 labels per class land outside it. Claims "
+        "about small budgets need more seeds, or a margin as wide as the spread."
+    )
+
+
+more_seeds = Exercise(
+    "more_seeds",
+    answers=["sweep_accuracies", "new_accuracies", "all_inside"],
+    checker=_check_more_seeds,
+    hints=[
+        '`run_b(5, seed)` returns a dict of accuracies keyed by strategy; keep `["cnn frozen last"]` '
+        "for each of the seeds 10, 11 and 12.",
+        "A new accuracy is inside the sweep's range if `min(sweep_accuracies) <= a <= "
+        "max(sweep_accuracies)`; `all_inside` is whether that holds for all three.",
+    ],
+    solution=(
+        "Re-run the strategy with three new seeds and compare with the sweep's range:\n\n"
+        '```python\nrun_b = make_run("B", prepare("B"))\n'
+        'new_accuracies = [run_b(5, seed)["cnn frozen last"] for seed in (10, 11, 12)]\n'
+        "all_inside = all(min(sweep_accuracies) <= a <= max(sweep_accuracies) for a in new_accuracies)\n```"
+    ),
+    reference=([0.922, 0.908, 0.910], [0.900, 0.903, 0.888], False),  # measured when the checks were written
+    mistakes=[
+        ([0.922, 0.908, 0.910], [0.900, 0.903, 0.888], True),
+        ([0.922, 0.908, 0.910], [0.922, 0.908, 0.910], True),
+        ([0.922, 0.908, 0.910], [90.0, 90.3, 88.8], False),
+        ([0.922, 0.908, 0.910], [0.900, 0.903], False),
+        ([0.922, 0.908, 0.910], [0.910, 0.915, 0.920], False),
+        ([0.922, 0.908, 0.910], [0.900, 0.903, 0.888], "no"),
+    ],
+    points=2,
+)
+
+
+# --- 2. Choose the head's regularisation on a validation split --------------------------
+
+_CS = (0.01, 0.1, 1.0, 10.0)
+
+
+def _c_key(key: object) -> float:
+    try:
+        value = as_number(key, "each key of val_scores")
+    except (Wrong, NotAttempted):
+        raise Wrong(
+            f"the keys of `val_scores` should be the values of C, 0.01, 0.1, 1 and 10, got {key!r}."
+        ) from None
+    return value
+
+
+def _check_choose_c(val_scores: object, chosen_c: object, test_accuracy: object) -> str:
+    template = "{0.01: accuracy, 0.1: accuracy, 1: accuracy, 10: accuracy}"
+    if val_scores is Ellipsis:
+        raise NotAttempted("replace the `...` in `val_scores` with your dict of validation accuracies.")
+    if not isinstance(val_scores, Mapping):
+        raise Wrong(f"`val_scores` should be a dict, {template}, got a {type(val_scores).__name__}.")
+    keys = {_c_key(k): k for k in val_scores}
+    if sorted(keys) != sorted(_CS):
+        raise Wrong(f"`val_scores` should have exactly the four values of C as keys: {template}.")
+    scores = {c: _accuracy(val_scores[keys[c]], f"val_scores[{c:g}]") for c in _CS}
+    c = as_number(chosen_c, "chosen_c")
+    if not any(abs(c - option) < 1e-12 for option in _CS):
+        raise Wrong("`chosen_c` should be one of the four values of C you tried.")
+    best = max(scores.values())
+    if scores[min(_CS, key=lambda option: abs(option - c))] < best:
+        raise Wrong(
+            "by your own `val_scores`, another C has a higher validation accuracy: choose the C that does "
+            "best on the validation part, and only then look at the test set."
+        )
+    test = _accuracy(test_accuracy, "test_accuracy")
+    if test < 0.2:
+        raise Wrong(
+            "a test accuracy below chance for five digits: refit the head with the chosen C on all 250 "
+            "labelled images' features and score it on the test set's features from the same base."
+        )
+    return (
+        "the test set scored one model, chosen without it, so its accuracy is an honest estimate; had it "
+        "also picked C, the best of four tries on the same data would be optimistically biased."
+    )
+
+
+choose_c = Exercise(
+    "choose_c",
+    answers=["val_scores", "chosen_c", "test_accuracy"],
+    checker=_check_choose_c,
+    hints=[
+        "Split the 250 labelled images with `data.train_val_split(x50, y50, val_fraction=0.2, seed=0)`, fit "
+        "one `LogisticRegression(C=c)` per C on the training part's features and score it on the validation "
+        "part's.",
+        "`chosen_c = max(val_scores, key=val_scores.get)`; then refit with that C on all 250 images and call "
+        "`.score` on the test features once.",
+    ],
+    solution=(
+        "Choose C on the validation part, then score only the chosen model on the test set:\n\n"
+        "```python\nval_scores = scores  # {C: validation accuracy}\nchosen_c = best_c\n"
+        'test_accuracy = final.score(features(prep_a, ("cnn", "early"), targets["A"]["x_test"]), '
+        'targets["A"]["y_test"])\n```'
+    ),
+    # Illustrative scores: the checker compares the answers with each other, not with fixed values.
+    reference=({0.01: 0.82, 0.1: 0.9, 1: 0.92, 10: 0.9}, 1, 0.893),
+    mistakes=[
+        ({0.01: 0.82, 0.1: 0.9, 1: 0.92, 10: 0.9}, 10, 0.893),
+        ({0.01: 82.0, 0.1: 90.0, 1: 92.0, 10: 90.0}, 1, 0.893),
+        ({0.01: 0.82, 0.1: 0.9, 1: 0.92, 10: 0.9}, 1, 89.3),
+        ({0.01: 0.82, 0.1: 0.9, 1: 0.92}, 1, 0.893),
+        ({0.01: 0.82, 0.1: 0.9, 1: 0.92, 10: 0.9}, 5, 0.893),
+        ([0.82, 0.9, 0.92, 0.9], 1, 0.893),
+    ],
+    points=2,
+)
+
+
+# --- 3. Gradual unfreezing ------------------------------------------------------------
+
+# The mnist04_cnn's layers: hidden_1 (Dense 400 -> 64) and the new head (Dense 64 -> 5).
+_HIDDEN_1 = 400 * 64 + 64
+_HEAD = 64 * 5 + 5
+_CONV_TRAINABLE = 72 + 1152  # the kernels (no biases); batch normalization stays frozen
+
+
+def _check_gradual(
+    trainable_params: object, acc_partial: object, acc_whole: object, partial_better: object
+) -> str:
+    if isinstance(trainable_params, tuple) and len(trainable_params) == 2:
+        raise Wrong(
+            "`transfer.count_params` returns (trainable, non_trainable); give the first, "
+            "`transfer.count_params(partial).trainable`."
+        )
+    n = as_int(trainable_params, "trainable_params")
+    if n == _HEAD:
+        raise Wrong("only the head trains: set `hidden_1`'s `trainable` to True (and recompile).")
+    if n == _HIDDEN_1:
+        raise Wrong("that counts `hidden_1` alone; the new head trains too.")
+    if n == _HIDDEN_1 + _HEAD + _CONV_TRAINABLE:
+        raise Wrong(
+            "the convolutional base trains too: freeze every layer of the backbone except `hidden_1`, "
+            "then recompile."
+        )
+    if n != _HIDDEN_1 + _HEAD:
+        raise Wrong(
+            "not the count of `hidden_1` plus the new head: build the model as the exercise says and read "
+            "`transfer.count_params(partial).trainable`."
+        )
+    partial = _accuracy(acc_partial, "acc_partial")
+    whole = _accuracy(acc_whole, "acc_whole")
+    if partial < 0.2:
+        raise Wrong("below chance for five digits: evaluate `partial` on setting A's test images.")
+    better = _as_bool(partial_better, "partial_better")
+    if better != (partial > whole):
+        higher = "higher" if partial > whole else "not higher"
+        raise Wrong(
+            f"by your own numbers, unfreezing only `hidden_1` scores {higher} than the whole network."
+        )
+    return (
+        "with 10 labels per class and a low learning rate, both stay close to the warm start; gradual "
+        "unfreezing matters more when the target has enough data to move the lower layers."
+    )
+
+
+gradual = Exercise(
+    "gradual",
+    answers=["trainable_params", "acc_partial", "acc_whole", "partial_better"],
+    checker=_check_gradual,
+    hints=[
+        "Cut the backbone with `trainable=True`, then set `layer.trainable = False` on every layer of "
+        "`partial.layers[1]` but `hidden_1`, and compile. `transfer.count_params(partial).trainable` counts "
+        "what trains.",
+        "Fine-tune it with `fit_steps(partial, x10, y10, steps=steps_for(len(x10)), seed=0)` after the warm "
+        'start, then `partial.evaluate(t["x_test"], t["y_test"], verbose=0)[1]` is `acc_partial`.',
+    ],
+    solution=(
+        "Only `hidden_1` and the head train; compare the accuracies:\n\n"
+        "```python\ntrainable_params = transfer.count_params(partial).trainable\n"
+        'acc_partial = partial.evaluate(t["x_test"], t["y_test"], verbose=0)[1]\n'
+        "partial_better = acc_partial > acc_whole\n```"
+    ),
+    reference=(_HIDDEN_1 + _HEAD, 0.873, 0.872, True),  # measured when the checks were written
+    mistakes=[
+        (_HEAD, 0.873, 0.872, True),
+        (_HIDDEN_1, 0.873, 0.872, True),
+        (_HIDDEN_1 + _HEAD + _CONV_TRAINABLE, 0.873, 0.872, True),
+        (_HIDDEN_1 + _HEAD, 0.873, 0.872, False),
+        (_HIDDEN_1 + _HEAD, 87.3, 0.872, True),
+        ((_HIDDEN_1 + _HEAD, 1320), 0.873, 0.872, True),
+    ],
+    points=2,
+)
+
+EXERCISES = (more_seeds, choose_c, gradual)
