@@ -45,6 +45,8 @@ def comparable_outputs(outputs: list[dict]) -> list[str]:
             else:
                 texts.append(prefix + text)
         elif out.get("output_type") in ("execute_result", "display_data"):
+            if any(mime.startswith("image/") for mime in out.get("data", {})):
+                continue  # figures are not compared (nbval may record one twice)
             for mime, value in out.get("data", {}).items():
                 if mime.startswith("application/papermill.record") or mime == "text/plain":
                     texts.append(f"{mime}: {''.join(value) if isinstance(value, list) else value}")

@@ -12,6 +12,8 @@ import os
 import sys
 import warnings
 
+import numpy as np
+
 #: Environment variables set before TensorFlow is imported, and why.
 TF_ENVIRONMENT: dict[str, str] = {
     # Hide TensorFlow's C++ INFO/WARNING/ERROR lines ("oneDNN custom operations
@@ -29,11 +31,15 @@ def configure_environment() -> None:
     """Set the environment variables in :data:`TF_ENVIRONMENT`.
 
     Values already present in the environment are kept, so a user can still
-    override them. If TensorFlow was imported before this call the settings
+    override them. It also makes NumPy print scalars as ``0.25`` rather than
+    ``np.float64(0.25)``, so that glued numbers can be formatted in the book. If TensorFlow was imported before this call the settings
     cannot take effect any more, and a :class:`RuntimeWarning` says so.
     """
     for name, value in TF_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    # NumPy 2 prints scalars as `np.float64(0.25)`; the pre-2.0 style prints `0.25`. That reads
+    # better in a course, and Jupyter Book's glue can only format numbers printed that way.
+    np.set_printoptions(legacy="1.25")
     if "tensorflow" in sys.modules and not getattr(configure_environment, "_warned", False):
         configure_environment._warned = True  # type: ignore[attr-defined]
         warnings.warn(

@@ -75,3 +75,8 @@ def test_same_seed_gives_bit_identical_weights():
 def test_different_seeds_give_different_weights():
     first, second = _train_once(7), _train_once(8)
     assert not all(np.array_equal(a, b) for a, b in zip(first, second))
+
+
+def test_numpy_scalars_print_as_plain_numbers_so_glue_can_format_them():
+    assert repr(np.float64(0.25)) == "0.25"
+    assert repr(np.int64(3)) == "3"
