@@ -102,7 +102,7 @@ def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
         "by `make benchmark` (`scripts/benchmark.py`). Each chapter runs in a fresh kernel;",
         "peak memory is the kernel's peak resident set size.",
         "",
-        "| chapter | wall time (s) | peak memory (MB) |",
+        "| chapter | wall time (s) | peak memory (MiB) |",
         "|---|---:|---:|",
     ]
     lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} |" for r in runs]
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for path in notebooks:
         run = run_chapter(path)
-        print(f"{run.notebook}: {run.wall_s:.1f} s, peak {run.peak_rss_mb:.0f} MB", flush=True)
+        print(f"{run.notebook}: {run.wall_s:.1f} s, peak {run.peak_rss_mb:.0f} MiB", flush=True)
         runs.append(run)
     build = time_book_build() if args.build else None
     print(write_report(runs, build))
