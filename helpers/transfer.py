@@ -162,9 +162,9 @@ class FeatureCache:
     def key(model: keras.Model, x: np.ndarray) -> str:
         """A hash of ``model``'s weights and of ``x`` (shape, dtype and bytes)."""
         digest = hashlib.sha1(f"{x.shape}{x.dtype}".encode())
-        digest.update(np.ascontiguousarray(x).tobytes())
+        digest.update(np.ascontiguousarray(x).data)  # hashed in place, without a copy
         for weight in model.weights:
-            digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(weight)).tobytes())
+            digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(weight)).data)
         return digest.hexdigest()
 
 
@@ -202,13 +202,15 @@ def extract_features(
         return cache._store[key]
     # Calling the model batch by batch (eagerly, in inference mode) avoids tracing a new
     # predict function for every backbone, which is slower than the call itself for small models.
-    batches = [
-        keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False)).reshape(
-            len(x[i : i + batch_size]), -1
-        )
-        for i in range(0, len(x), batch_size)
-    ]
-    feats = np.concatenate(batches).astype(np.float32, copy=False)
+    # The batches are written into one preallocated array, so the features are held only once.
+    feats: np.ndarray | None = None
+    for i in range(0, len(x), batch_size):
+        out = keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False))
+        out = out.reshape(len(out), -1)
+        if feats is None:
+            feats = np.empty((len(x), out.shape[1]), dtype=np.float32)
+        feats[i : i + len(out)] = out
+    assert feats is not None  # check_images guarantees at least one example
     if cache is not None:
         cache.misses += 1
         cache._store[key] = feats

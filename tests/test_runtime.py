@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers.runtime import TF_ENVIRONMENT
+from helpers.runtime import MALLOC_SETTINGS, TF_ENVIRONMENT
+
+GLIBC = sys.platform == "linux" and __import__("platform").libc_ver()[0] == "glibc"
 
 
 def test_import_sets_tensorflow_environment_variables():
@@ -80,3 +83,30 @@ def test_different_seeds_give_different_weights():
 def test_numpy_scalars_print_as_plain_numbers_so_glue_can_format_them():
     assert repr(np.float64(0.25)) == "0.25"
     assert repr(np.int64(3)) == "3"
+
+
+def _applied_malloc_settings(extra_env: dict[str, str]) -> list[str]:
+    """The settings `import helpers` applies in a fresh interpreter with `extra_env`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")} | extra_env
+    code = "import helpers; print(helpers.runtime.configure_malloc())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip())  # a printed list of str
+
+
+@pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")
+def test_configure_malloc_applies_every_setting_on_glibc():
+    assert _applied_malloc_settings({}) == list(MALLOC_SETTINGS)
+
+
+@pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")
+def test_configure_malloc_leaves_a_setting_from_the_environment_alone():
+    assert _applied_malloc_settings({"MALLOC_ARENA_MAX": "4"}) == ["M_MMAP_THRESHOLD"]
+    assert _applied_malloc_settings({"MALLOC_MMAP_THRESHOLD_": "131072"}) == ["M_ARENA_MAX"]
+
+
+def test_malloc_settings_name_real_glibc_parameters():
+    # The parameter numbers of glibc's <malloc.h>; a typo here would silently tune something else.
+    assert MALLOC_SETTINGS["M_ARENA_MAX"][:2] == (-8, 2)
+    assert MALLOC_SETTINGS["M_MMAP_THRESHOLD"][0] == -3
+    assert MALLOC_SETTINGS["M_MMAP_THRESHOLD"][1] <= 32 * 1024 * 1024  # glibc's upper limit
