@@ -35,7 +35,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,6 +331,76 @@ def as_int(value: Any, name: str) -> int:
     if number != round(number):
         raise Wrong(f"`{name}` should be a whole number, got a fraction.")
     return int(round(number))
+
+
+def as_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool (``True``/``False``, NumPy's too), or raise :class:`Wrong`."""
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
+    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
+
+
+def as_fraction(value: Any, name: str) -> float:
+    """Return ``value`` as a number in [0, 1] (an accuracy, a rate), or raise :class:`Wrong`.
+
+    A value between 1 and 100 gets its own message: it is almost always a percentage.
+    """
+    number = as_number(value, name)
+    if 1.0 < number <= 100.0:
+        raise Wrong(f"`{name}` looks like a percentage; give it as a fraction between 0 and 1.")
+    if not 0.0 <= number <= 1.0:
+        raise Wrong(f"`{name}` should be a fraction between 0 and 1.")
+    return number
+
+
+def as_list(
+    value: Any,
+    name: str,
+    length: int,
+    *,
+    convert: Callable[[Any, str], Any] = as_number,
+    items: str = "numbers",
+    per: str = "",
+) -> list[Any]:
+    """Return ``value`` as a flat list of ``length`` items, each passed through ``convert``.
+
+    Parameters
+    ----------
+    value : object
+        The learner's answer: a list, tuple or 1-D array.
+    name : str
+        The answer's variable name, for the messages.
+    length : int
+        How many items the answer must hold.
+    convert : callable, default :func:`as_number`
+        ``convert(item, label)`` returns the item checked (e.g. :func:`as_fraction`), or raises
+        :class:`Wrong`.
+    items : str, default "numbers"
+        What the items are, in the messages ("accuracies").
+    per : str, default ""
+        What each item stands for, in the messages ("epoch" gives "one per epoch").
+
+    Raises
+    ------
+    NotAttempted
+        If ``value`` is still the ``...`` placeholder.
+    Wrong
+        If it is not a flat sequence of ``length`` valid items.
+    """
+    each = f", one per {per}" if per else ""
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with your list of {items}.")
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
+        raise Wrong(f"`{name}` should be a list of {length} {items}, got a {type(value).__name__}.")
+    if np.ndim(np.asarray(value, dtype=object)) != 1:
+        raise Wrong(f"`{name}` should be a flat list of {length} {items}{each}.")
+    if len(value) != length:
+        raise Wrong(f"`{name}` should hold {length} {items}{each}; it holds {len(value)}.")
+    return [convert(v, f"each value of {name}") for v in value]
 
 
 def as_array(value: Any, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:

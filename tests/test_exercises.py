@@ -206,3 +206,64 @@ def test_call_turns_errors_into_feedback_and_spots_the_placeholder():
     with pytest.raises(NotAttempted):
         exercises.call(..., "f", 1)
     assert exercises.call(np.square, "f", 3) == 9
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (..., NotAttempted, "True or False"),
+        ("True", Wrong, "without quotes"),
+        (1, Wrong, "got a int"),
+        (None, Wrong, "got a NoneType"),
+    ],
+)
+def test_as_bool_accepts_only_booleans(value, error, message):
+    with pytest.raises(error, match=message):
+        exercises.as_bool(value, "flag")
+
+
+def test_as_bool_accepts_numpy_booleans():
+    assert exercises.as_bool(np.bool_(True), "flag") is True
+    assert exercises.as_bool(False, "flag") is False
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (93.5, "looks like a percentage"),
+        (-0.1, "between 0 and 1"),
+        (250, "between 0 and 1"),
+        ("0.9", "string"),
+    ],
+)
+def test_as_fraction_spots_percentages_and_out_of_range_values(value, message):
+    with pytest.raises(Wrong, match=message):
+        exercises.as_fraction(value, "acc")
+
+
+def test_as_fraction_accepts_the_ends_of_the_range():
+    assert exercises.as_fraction(0, "acc") == 0.0
+    assert exercises.as_fraction(np.float32(1.0), "acc") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (..., NotAttempted, "your list of accuracies"),
+        ("0.9 0.8 0.7", Wrong, "a list of 3 accuracies, got a str"),
+        ({0: 0.9}, Wrong, "got a dict"),
+        (0.9, Wrong, "got a float"),
+        ([[0.9, 0.8, 0.7]], Wrong, "flat list of 3 accuracies, one per seed"),
+        ([0.9, 0.8], Wrong, "hold 3 accuracies, one per seed; it holds 2"),
+        ([0.9, 0.8, 95.0], Wrong, "each value of accs.*percentage"),
+        ([0.9, None, 0.7], Wrong, "each value of accs"),
+    ],
+)
+def test_as_list_explains_what_is_wrong_with_the_list(value, error, message):
+    with pytest.raises(error, match=message):
+        exercises.as_list(value, "accs", 3, convert=exercises.as_fraction, items="accuracies", per="seed")
+
+
+def test_as_list_converts_every_item():
+    assert exercises.as_list(np.array([1, 2]), "xs", 2) == [1.0, 2.0]
+    assert exercises.as_list((0.5, np.float64(0.25)), "xs", 2, convert=exercises.as_fraction) == [0.5, 0.25]

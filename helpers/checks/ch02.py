@@ -12,23 +12,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_number
+from helpers.exercises import Exercise, Wrong, as_bool, as_number
 
 _TOL = 5e-4  # answers rounded to three decimals pass
 
 
 def _close(value: float, target: float, tol: float = _TOL) -> bool:
     return abs(value - target) < tol
-
-
-def _as_bool(value: object, name: str) -> bool:
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str):
-        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
-    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
 
 
 # --- 1. Cross-entropy by hand -----------------------------------------------------------
@@ -286,7 +276,7 @@ def _check_dropout(no_dropout_val_loss: object, dropout_val_loss: object, overfi
         raise Wrong(
             "the two losses are identical: evaluate the network *with* dropout, trained on `small.x`, `small.y`."
         )
-    less = _as_bool(overfits_less, "overfits_less")
+    less = as_bool(overfits_less, "overfits_less")
     if less != (dropped < plain):
         lower = "lower" if dropped < plain else "higher"
         raise Wrong(

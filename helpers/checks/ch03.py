@@ -8,35 +8,10 @@ for a hint and ``checks.longer_pretraining.solution()`` for the solution.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_int, as_number
-
-
-def _as_bool(value: object, name: str) -> bool:
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str):
-        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
-    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
-
-
-def _numbers(value: object, name: str, length: int) -> list[float]:
-    """``value`` as a list of ``length`` finite numbers, or :class:`Wrong`."""
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with your list of numbers.")
-    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
-        raise Wrong(f"`{name}` should be a list of {length} numbers, got a {type(value).__name__}.")
-    if np.ndim(np.asarray(value, dtype=object)) != 1:
-        raise Wrong(f"`{name}` should be a flat list of {length} numbers, one per epoch.")
-    if len(value) != length:
-        raise Wrong(f"`{name}` should hold {length} numbers, one per epoch; it holds {len(value)}.")
-    return [as_number(v, f"each value of {name}") for v in value]
-
+from helpers.exercises import Exercise, Wrong, as_bool, as_int, as_list, as_number
 
 # --- 1. Longer pretraining ------------------------------------------------------------
 
@@ -45,7 +20,7 @@ _CHANCE_LOSS_5 = math.log(5)  # the cross-entropy of uniform guessing over digit
 
 
 def _check_longer_pretraining(val_losses: object, best_epoch: object) -> str:
-    losses = _numbers(val_losses, "val_losses", _EPOCHS)
+    losses = as_list(val_losses, "val_losses", _EPOCHS, per="epoch")
     if any(loss <= 0 for loss in losses):
         raise Wrong("a validation loss is a cross-entropy, which is positive.")
     if all(0.5 < loss <= 1 for loss in losses) and losses == sorted(losses):
@@ -188,7 +163,7 @@ def _check_small_code(mse_ae_8: object, mse_pca_8: object, ratio_32: object, adv
     before = as_number(ratio_32, "ratio_32")
     if before <= 0:
         raise Wrong("`ratio_32` should be `mse_pca / mse_ae`, the given ratio for codes of 32 numbers.")
-    grows = _as_bool(advantage_grows, "advantage_grows")
+    grows = as_bool(advantage_grows, "advantage_grows")
     ratio_8 = pca / ae
     if grows != (ratio_8 > before):
         more = "larger" if ratio_8 > before else "smaller"
@@ -234,8 +209,8 @@ small_code = Exercise(
 
 
 def _check_safe_mode(loads_in_safe_mode: object, loads_without_safe_mode: object) -> str:
-    safe = _as_bool(loads_in_safe_mode, "loads_in_safe_mode")
-    unsafe = _as_bool(loads_without_safe_mode, "loads_without_safe_mode")
+    safe = as_bool(loads_in_safe_mode, "loads_in_safe_mode")
+    unsafe = as_bool(loads_without_safe_mode, "loads_without_safe_mode")
     if safe:
         raise Wrong(
             "try it: `keras.saving.load_model(path, safe_mode=True)` on a model with a `Lambda` layer. "

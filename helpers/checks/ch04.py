@@ -9,43 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_int, as_number
-
-
-def _as_bool(value: object, name: str) -> bool:
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str):
-        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
-    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
-
-
-def _accuracy(value: object, name: str) -> float:
-    """``value`` as an accuracy (a fraction), or :class:`Wrong`."""
-    number = as_number(value, name)
-    if 1 < number <= 100:
-        raise Wrong(f"`{name}` looks like a percentage; give accuracies as fractions between 0 and 1.")
-    if not 0 <= number <= 1:
-        raise Wrong(f"`{name}` should be an accuracy, a fraction between 0 and 1.")
-    return number
-
-
-def _accuracies(value: object, name: str, length: int) -> list[float]:
-    """``value`` as a list of ``length`` accuracies, or :class:`Wrong`."""
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with your list of accuracies.")
-    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
-        raise Wrong(f"`{name}` should be a list of {length} accuracies, got a {type(value).__name__}.")
-    if np.ndim(np.asarray(value, dtype=object)) != 1:
-        raise Wrong(f"`{name}` should be a flat list of {length} accuracies, one per seed.")
-    if len(value) != length:
-        raise Wrong(f"`{name}` should hold {length} accuracies, one per seed; it holds {len(value)}.")
-    return [_accuracy(v, f"each value of {name}") for v in value]
-
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_int, as_list, as_number
 
 # --- 1. Turn the knob -----------------------------------------------------------------
 
@@ -53,8 +17,12 @@ _SEEDS = 3
 
 
 def _check_more_seeds(sweep_accuracies: object, new_accuracies: object, all_inside: object) -> str:
-    old = _accuracies(sweep_accuracies, "sweep_accuracies", _SEEDS)
-    new = _accuracies(new_accuracies, "new_accuracies", _SEEDS)
+    old = as_list(
+        sweep_accuracies, "sweep_accuracies", _SEEDS, convert=as_fraction, items="accuracies", per="seed"
+    )
+    new = as_list(
+        new_accuracies, "new_accuracies", _SEEDS, convert=as_fraction, items="accuracies", per="seed"
+    )
     if sorted(new) == sorted(old):
         raise Wrong(
             "your new accuracies are the sweep's: run `run_b(5, seed)` with the *new* seeds 10, 11 and 12."
@@ -64,7 +32,7 @@ def _check_more_seeds(sweep_accuracies: object, new_accuracies: object, all_insi
             'these are below chance for ten digits: take the accuracy of the `"cnn frozen last"` strategy '
             "from each `run_b(5, seed)` result."
         )
-    inside = _as_bool(all_inside, "all_inside")
+    inside = as_bool(all_inside, "all_inside")
     truly_inside = all(min(old) <= a <= max(old) for a in new)
     if inside != truly_inside:
         outside = "at least one of them falls outside" if not truly_inside else "all of them fall inside"
@@ -133,7 +101,7 @@ def _check_choose_c(val_scores: object, chosen_c: object, test_accuracy: object)
     keys = {_c_key(k): k for k in val_scores}
     if sorted(keys) != sorted(_CS):
         raise Wrong(f"`val_scores` should have exactly the four values of C as keys: {template}.")
-    scores = {c: _accuracy(val_scores[keys[c]], f"val_scores[{c:g}]") for c in _CS}
+    scores = {c: as_fraction(val_scores[keys[c]], f"val_scores[{c:g}]") for c in _CS}
     c = as_number(chosen_c, "chosen_c")
     if not any(abs(c - option) < 1e-12 for option in _CS):
         raise Wrong("`chosen_c` should be one of the four values of C you tried.")
@@ -143,7 +111,7 @@ def _check_choose_c(val_scores: object, chosen_c: object, test_accuracy: object)
             "by your own `val_scores`, another C has a higher validation accuracy: choose the C that does "
             "best on the validation part, and only then look at the test set."
         )
-    test = _accuracy(test_accuracy, "test_accuracy")
+    test = as_fraction(test_accuracy, "test_accuracy")
     if test < 0.2:
         raise Wrong(
             "a test accuracy below chance for five digits: refit the head with the chosen C on all 250 "
@@ -217,11 +185,11 @@ def _check_gradual(
             "not the count of `hidden_1` plus the new head: build the model as the exercise says and read "
             "`transfer.count_params(partial).trainable`."
         )
-    partial = _accuracy(acc_partial, "acc_partial")
-    whole = _accuracy(acc_whole, "acc_whole")
+    partial = as_fraction(acc_partial, "acc_partial")
+    whole = as_fraction(acc_whole, "acc_whole")
     if partial < 0.2:
         raise Wrong("below chance for five digits: evaluate `partial` on setting A's test images.")
-    better = _as_bool(partial_better, "partial_better")
+    better = as_bool(partial_better, "partial_better")
     if better != (partial > whole):
         higher = "higher" if partial > whole else "not higher"
         raise Wrong(

@@ -12,27 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy.stats import binomtest, chi2
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_number
-
-
-def _fraction(value: object, name: str) -> float:
-    """``value`` as a number in [0, 1], with a clear message for percentages."""
-    number = as_number(value, name)
-    if 1.0 < number <= 100.0:
-        raise Wrong(f"`{name}` looks like a percentage; give it as a fraction between 0 and 1.")
-    if not 0.0 <= number <= 1.0:
-        raise Wrong(f"`{name}` should be a fraction between 0 and 1.")
-    return number
-
-
-def _as_bool(value: object, name: str) -> bool:
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with True or False.")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str):
-        raise Wrong(f"`{name}` is a string; answer True or False, without quotes.")
-    raise Wrong(f"`{name}` should be True or False, got a {type(value).__name__}.")
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_number
 
 
 def _as_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
@@ -77,7 +57,7 @@ def _check_pr_by_hand(cm: object, precision_9: object, recall_9: object, f1_9: o
     if counts[9, 9] == 0 or counts[:, 9].sum() == 0:
         raise Wrong(f"{given}; in yours, no image is predicted as 9.")
     answers = {
-        name: _fraction(value, name)
+        name: as_fraction(value, name)
         for name, value in (("precision_9", precision_9), ("recall_9", recall_9), ("f1_9", f1_9))
     }
     p, r, f = _scores_of_9(counts)
@@ -145,8 +125,8 @@ def _check_leak_size(
     gap = as_number(gap_5000, "gap_5000")
     if not -1.0 < gap < 1.0:
         raise Wrong("`gap_5000` should be the chapter's gap as a fraction: `gaps['leak'].estimate`.")
-    leaked = _fraction(few_leaked_acc, "few_leaked_acc")
-    clean = _fraction(few_clean_acc, "few_clean_acc")
+    leaked = as_fraction(few_leaked_acc, "few_leaked_acc")
+    clean = as_fraction(few_clean_acc, "few_clean_acc")
     if clean > leaked:
         raise Wrong(
             "the model scores higher on the untouched half than on the 500 images it was trained on: "
@@ -162,7 +142,7 @@ def _check_leak_size(
             "`few_clean_acc` is far below the base model's accuracy: evaluate on the untouched half, "
             "`x_clean`, `y_clean` (or read `few_curve['untouched half'][-1]`)."
         )
-    larger = _as_bool(inflation_larger, "inflation_larger")
+    larger = as_bool(inflation_larger, "inflation_larger")
     if larger != (leaked - clean > gap):
         measured = "larger" if leaked - clean > gap else "not larger"
         raise Wrong(
@@ -297,7 +277,7 @@ def _scores(value: object, name: str) -> dict[str, float]:
         raise Wrong(f"`{name}` should be a dict, {template}, got a {type(value).__name__}.")
     if set(value) != set(_KEYS):
         raise Wrong(f'`{name}` should have exactly the keys "accuracy" and "recall_9": {template}.')
-    return {key: _fraction(value[key], f'{name}["{key}"]') for key in _KEYS}
+    return {key: as_fraction(value[key], f'{name}["{key}"]') for key in _KEYS}
 
 
 def _check_class_weights(unweighted: object, weighted: object, larger_change: object) -> str:
