@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_int
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_int, as_list
 
 # --- 1. Count LoRA's parameters ---------------------------------------------------------
 
@@ -171,4 +171,86 @@ strategy = Exercise(
     ],
 )
 
-EXERCISES = (lora_count, threshold, strategy)
+
+# --- 4. Augmentation with more labels ---------------------------------------------------
+
+_AUG_SEEDS = 2
+
+
+def _gains(value: object, name: str) -> list[float]:
+    """``value`` as the gains of augmentation for seeds 0 and 1, or :class:`Wrong`."""
+    gains = as_list(value, name, _AUG_SEEDS, items="gains", per="seed")
+    if any(abs(g) > 1 for g in gains):
+        raise Wrong(
+            f"`{name}` holds values beyond ±1: give each gain as a difference of accuracies between 0 and 1 "
+            "(0.013 for 1.3 points), not in percentage points."
+        )
+    if all(g > 0.5 for g in gains):
+        raise Wrong(
+            f"`{name}` looks like accuracies, not gains: subtract the plain head's accuracy from the "
+            "accuracy with shifted copies, for each seed."
+        )
+    return gains
+
+
+def _check_augment_budget(gains_5: object, gains_50: object, gain_larger_with_50: object) -> str:
+    five = _gains(gains_5, "gains_5")
+    fifty = _gains(gains_50, "gains_50")
+    if sorted(fifty) == sorted(five):
+        raise Wrong("`gains_50` holds the gains with 5 labels per class; rerun the experiment with 50.")
+    larger = as_bool(gain_larger_with_50, "gain_larger_with_50")
+    truly_larger = sum(fifty) / len(fifty) > sum(five) / len(five)
+    if larger != truly_larger:
+        which = "larger" if truly_larger else "not larger"
+        raise Wrong(
+            f"by your own numbers the mean gain with 50 labels per class is {which} than with 5: "
+            "compare the averages over the two seeds."
+        )
+    spread = max(max(five) - min(five), max(fifty) - min(fifty))
+    gap = abs(sum(fifty) / len(fifty) - sum(five) / len(five))
+    if gap < spread:
+        return (
+            "the two averages differ by less than the seeds disagree with each other: with two draws, "
+            "this difference is noise. The shifts bring an invariance the CNN's pooling mostly has already."
+        )
+    return (
+        "the difference is larger than the spread over these two seeds; more seeds (and an interval, as in "
+        "chapter 5) would tell whether it holds."
+    )
+
+
+augment_budget = Exercise(
+    "augment_budget",
+    answers=["gains_5", "gains_50", "gain_larger_with_50"],
+    checker=_check_augment_budget,
+    hints=[
+        "Copy the augmentation cell, change the 5 in `sample_per_class(..., 5, seed=seed)` to 50 and loop "
+        "over the seeds 0 and 1; each gain is `augmented - plain`.",
+        "`gain_larger_with_50` is `np.mean(gains_50) > np.mean(gains_5)`. Then compare that difference "
+        "with how much the two seeds disagree.",
+    ],
+    solution=(
+        "Rerun the experiment with 50 labels per class and compare the mean gains:\n\n"
+        "```python\ngains_50 = []\nfor seed in (0, 1):\n"
+        "    labelled = data.sample_per_class(np.arange(len(y_pool)), y_pool, 50, seed=seed).x\n"
+        "    x_aug = np.concatenate([x_pool[labelled], shifted_copies(x_pool[labelled])])\n"
+        "    aug_feats = cnn_base.predict(x_aug, verbose=0)\n"
+        "    plain = test_accuracy(fit_head(pool_feats[labelled], y_pool[labelled], seed=seed), test_feats)\n"
+        "    augmented = test_accuracy(\n"
+        "        fit_head(aug_feats, np.concatenate([y_pool[labelled]] * 9), seed=seed), test_feats\n"
+        "    )\n"
+        "    gains_50.append(augmented - plain)\n"
+        "gain_larger_with_50 = np.mean(gains_50) > np.mean(gains_5)\n```"
+    ),
+    reference=([-0.003, 0.043], [0.013, 0.014], False),  # measured when the check was written
+    mistakes=[
+        ([-0.003, 0.043], [0.013, 0.014], True),
+        ([-0.003, 0.043], [-0.003, 0.043], False),
+        ([-0.003, 0.043], [1.3, 1.4], False),
+        ([-0.003, 0.043], [0.951, 0.957], False),
+        ([-0.003, 0.043], [0.013], False),
+        ([-0.003, 0.043], [0.013, 0.014], "no"),
+    ],
+)
+
+EXERCISES = (lora_count, threshold, strategy, augment_budget)
