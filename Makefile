@@ -15,13 +15,20 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND := tensorflow
 export PYTHONHASHSEED := 0
 
+# glibc's allocator, set from the start of every process (kernels included): 2 malloc arenas
+# and a fixed 4 MiB mmap threshold keep TensorFlow's freed memory from piling up. These are
+# helpers.runtime.MALLOC_SETTINGS; `import helpers` applies them too, but only after the
+# kernel's own threads have made their arenas. Binder's `start` script sets the same.
+export MALLOC_ARENA_MAX := 2
+export MALLOC_MMAP_THRESHOLD_ := 4194304
+
 # `make test` proves the course needs no network: after `env` and `browser` (which
 # may download packages), the tests run in a new network namespace that has only a
 # loopback interface (Jupyter kernels talk to their clients over loopback). Where
 # namespaces are not allowed (not root), they run in the normal network, and say so.
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
-.PHONY: env browser book test test-offline lint unit notebooks book-check benchmark format clean
+.PHONY: env lab browser book test test-offline lint unit notebooks book-check benchmark format clean
 .PHONY: student student-book grade
 
 env: $(STAMP)
@@ -32,6 +39,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+## JupyterLab on the chapters, with the same allocator settings as Binder.
+lab: env
+	$(BIN)/jupyter lab chapters/
 
 ## Build the whole book into _build/html (executes every chapter; cached).
 book: env

@@ -91,6 +91,13 @@ def time_book_build() -> dict[str, float]:
     return times
 
 
+def _allocator_env() -> str:
+    """The glibc allocator variables the kernels inherit (`make` and Binder's `start` set them)."""
+    names = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_")
+    found = [f"`{n}={os.environ[n]}`" for n in names if n in os.environ]
+    return ", ".join(found) if found else "none (only what `import helpers` applies in-process)"
+
+
 def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
     """Write benchmarks/results.{md,json}; return the Markdown table."""
     cpu = platform.processor() or platform.machine()
@@ -101,6 +108,7 @@ def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
         f"Measured {when} on {os.cpu_count()} CPU core(s) ({cpu}), Python {platform.python_version()},",
         "by `make benchmark` (`scripts/benchmark.py`). Each chapter runs in a fresh kernel;",
         "peak memory is the kernel's peak resident set size.",
+        f"Allocator settings in the kernels' environment: {_allocator_env()}.",
         "",
         "| chapter | wall time (s) | peak memory (MiB) |",
         "|---|---:|---:|",
@@ -113,7 +121,13 @@ def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
     table = "\n".join(lines) + "\n"
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / "results.md").write_text(table)
-    payload = {"measured": when, "cpus": os.cpu_count(), "chapters": [asdict(r) for r in runs], "book": build}
+    payload = {
+        "measured": when,
+        "cpus": os.cpu_count(),
+        "allocator_env": _allocator_env(),
+        "chapters": [asdict(r) for r in runs],
+        "book": build,
+    }
     (OUT_DIR / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     return table
 

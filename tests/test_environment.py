@@ -41,3 +41,16 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert commands[-1].strip() == "make test"
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make book" in readme
+
+
+def test_binder_and_make_set_the_allocator_settings_of_helpers():
+    """Binder's `start` and the Makefile export the values of helpers.runtime.MALLOC_SETTINGS."""
+    from helpers.runtime import MALLOC_SETTINGS
+
+    start = (ROOT / "start").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert (ROOT / "start").stat().st_mode & 0o111, "Binder runs `start` only if it is executable"
+    assert start.rstrip().endswith('exec "$@"'), "Binder's `start` must end by running its arguments"
+    for _, value, variable in MALLOC_SETTINGS.values():
+        assert f"export {variable}={value}\n" in start, f"`start` should export {variable}={value}"
+        assert f"export {variable} := {value}\n" in makefile, f"the Makefile should export {variable}"
