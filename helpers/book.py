@@ -1,0 +1,60 @@
+"""The bridge to the Jupyter Book: glue a computed value into the chapter's prose.
+
+The book is built with myst-nb, whose ``glue`` records a value under a name so that the
+Markdown can show it (``{glue:text}`name:.1f```). Learners also run the chapters where myst-nb
+is not installed (Colab, Binder's learner environment, a plain JupyterLab); there
+:func:`glue` checks its arguments and does nothing visible, so the chapter runs the same way.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from typing import Any
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Record ``value`` under ``name`` for the book's ``{glue:...}`` roles and directives.
+
+    Parameters
+    ----------
+    name : str
+        The name the Markdown refers to: letters, digits and underscores, not starting with a
+        digit (``"test_acc"``).
+    value : object
+        What to show: a number (give a Python ``float`` or ``int``, so that the role can format
+        it), a string, or a matplotlib figure.
+    display : bool, default False
+        Also show the value in the cell's output (myst-nb's ``display``). Where myst-nb is not
+        installed, the value is shown only when this is true.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string or ``display`` is not a bool.
+    ValueError
+        If ``name`` is not a valid name.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string such as 'test_acc', got {type(name).__name__}.")
+    if not _NAME.fullmatch(name):
+        raise ValueError(
+            f"name must use letters, digits and underscores and not start with a digit, got {name!r}."
+        )
+    if not isinstance(display, bool):
+        raise TypeError(f"display must be True or False, got {display!r}.")
+    if has_myst_nb():
+        from myst_nb import glue as myst_glue
+
+        myst_glue(name, value, display=display)
+    elif display:
+        from IPython.display import display as show
+
+        show(value)
+
+
+def has_myst_nb() -> bool:
+    """Whether myst-nb is installed, i.e. whether glued values reach a book build."""
+    return importlib.util.find_spec("myst_nb") is not None
