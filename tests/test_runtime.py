@@ -110,3 +110,68 @@ def test_malloc_settings_name_real_glibc_parameters():
     assert MALLOC_SETTINGS["M_ARENA_MAX"][:2] == (-8, 2)
     assert MALLOC_SETTINGS["M_MMAP_THRESHOLD"][0] == -3
     assert MALLOC_SETTINGS["M_MMAP_THRESHOLD"][1] <= 32 * 1024 * 1024  # glibc's upper limit
+
+
+def _fake_cgroups(tmp_path, proc: str, files: dict[str, str]):
+    (tmp_path / "proc").write_text(proc)
+    root = tmp_path / "cgroup"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return {"proc_cgroup": tmp_path / "proc", "cgroup_root": root}
+
+
+@pytest.mark.parametrize(
+    ("proc", "files", "expected"),
+    [
+        # cgroup v2: one CPU in the process's own cgroup
+        ("0::/binder/pod\n", {"binder/pod/cpu.max": "100000 100000\n"}, 1),
+        # cgroup v2: a quota of 1.5 CPUs on the parent rounds up to 2
+        ("0::/binder/pod\n", {"binder/cpu.max": "150000 100000\n", "binder/pod/cpu.max": "max 100000\n"}, 2),
+        # cgroup v1, cpu controller on its own hierarchy
+        (
+            "1:cpu:/job\n2:memory:/job\n",
+            {"cpu/job/cpu.cfs_quota_us": "50000\n", "cpu/job/cpu.cfs_period_us": "100000\n"},
+            1,
+        ),
+        # cgroup v1, cpu and cpuacct co-mounted
+        (
+            "3:cpu,cpuacct:/\n",
+            {"cpu,cpuacct/cpu.cfs_quota_us": "100000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"},
+            1,
+        ),
+    ],
+    ids=["v2-own", "v2-parent", "v1", "v1-comounted"],
+)
+def test_available_cpus_follows_the_cgroup_quota(tmp_path, proc, files, expected):
+    from helpers.runtime import available_cpus
+
+    assert available_cpus(**_fake_cgroups(tmp_path, proc, files)) == min(
+        expected, len(os.sched_getaffinity(0))
+    )
+
+
+@pytest.mark.parametrize(
+    "files",
+    [{"cpu.max": "max 100000\n"}, {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, {}],
+    ids=["v2-unlimited", "v1-unlimited", "no-files"],
+)
+def test_available_cpus_without_a_quota_is_the_affinity_mask(tmp_path, files):
+    from helpers.runtime import available_cpus
+
+    kwargs = _fake_cgroups(tmp_path, "0::/\n1:cpu:/\n", files)
+    assert available_cpus(**kwargs) == len(os.sched_getaffinity(0))
+
+
+def test_import_sizes_tensorflow_threads_unless_the_learner_set_them():
+    from helpers.runtime import THREAD_VARIABLES
+
+    code = "import os, helpers; print([os.environ[v] for v in helpers.runtime.THREAD_VARIABLES])"
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    sized = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    cpus = str(len(os.sched_getaffinity(0)))
+    assert sized.stdout.strip() == repr([cpus, cpus])
+    kept = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**env, THREAD_VARIABLES[0]: "0"}
+    )
+    assert kept.returncode != 0 and "KeyError" in kept.stderr  # the other one is left unset too
