@@ -1,12 +1,21 @@
 # Hands-On Transfer Learning: the two commands of the README are `make book`
-# and `make test`. Both create the pinned environment in .venv when it is
-# missing (or when requirements.txt changed). Nothing here needs the network
-# beyond the package index used to create .venv.
+# and `make test`. Both create the locked authoring environment in .venv when it is
+# missing (or when its lock changed). Nothing here needs the network beyond the
+# package index used to create the environments.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed
+# The learner environment (Binder-like: environment.yml's pip list, then postBuild) and the
+# Colab-like one (requirements/colab.txt, on Python 3.12 like Colab).
+LEARNER ?= .venv-learner
+COLAB   ?= .venv-colab
+COLAB_PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+# Jupyter's data path for the test run: a kernel "hotl-learner" that runs the learner
+# environment's Python through Binder's `start`.
+JUPYTER_TEST_PATH := $(CURDIR)/_build/jupyter
 
 # TensorFlow must be quiet and deterministic in every process we start
 # (helpers sets these too, for notebooks opened by hand).
@@ -22,27 +31,56 @@ export PYTHONHASHSEED := 0
 export MALLOC_ARENA_MAX := 2
 export MALLOC_MMAP_THRESHOLD_ := 4194304
 
-# `make test` proves the course needs no network: after `env` and `browser` (which
-# may download packages), the tests run in a new network namespace that has only a
-# loopback interface (Jupyter kernels talk to their clients over loopback). Where
-# namespaces are not allowed (not root), they run in the normal network, and say so.
+# `make test` proves the course needs no network: after the environments are installed
+# (which may download packages), the tests run in a new network namespace that has only a
+# loopback interface (Jupyter kernels talk to their clients over loopback). Where namespaces
+# are not allowed, the run fails and says so; `make test ALLOW_NETWORK=1` runs with the network.
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
-.PHONY: env lab browser book test test-offline lint unit notebooks book-check benchmark format clean
-.PHONY: student student-book grade
+.PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
+.PHONY: colab binder book-check benchmark format clean student student-book grade
 
 env: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+## The authoring environment, exactly requirements/authoring.txt (uv checks every hash).
+$(STAMP): requirements/authoring.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	test -x $(UV) || $(BIN)/python -m pip install --quiet uv==0.13.8
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/authoring.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-## JupyterLab on the chapters, with the same allocator settings as Binder.
-lab: env
-	$(BIN)/jupyter lab chapters/
+## Binder's environment, as far as it can be built here: a venv with exactly the pip list of
+## environment.yml, then the repository's postBuild (Binder runs both, in that order).
+learner-env: $(LEARNER)/.installed
+$(LEARNER)/.installed: environment.yml postBuild $(STAMP)
+	rm -rf $(LEARNER)
+	$(PYTHON) -m venv $(LEARNER)
+	$(BIN)/python scripts/lock.py --binder-pip-list > $(LEARNER)/binder-pip-list.txt
+	$(UV) pip sync --quiet --python $(LEARNER)/bin/python $(LEARNER)/binder-pip-list.txt
+	$(UV) pip install --quiet --python $(LEARNER)/bin/python pip
+	PATH="$(CURDIR)/$(LEARNER)/bin:$$PATH" ./postBuild
+	touch $@
+
+## The Colab-like environment: Colab's TensorFlow, Keras and NumPy (the lowest supported
+## versions) on Python 3.12, without myst-nb or the course's helpers.
+colab-env: $(COLAB)/.installed
+$(COLAB)/.installed: requirements/colab.txt $(STAMP)
+	@test -n "$(COLAB_PYTHON)" || { echo "The Colab-like run needs Python 3.12 (Colab's): install it" \
+	  "(for example 'pyenv install 3.12') or set COLAB_PYTHON=/path/to/python3.12."; exit 1; }
+	rm -rf $(COLAB)
+	$(UV) venv --quiet --python $(COLAB_PYTHON) $(COLAB)
+	$(UV) pip sync --quiet --python $(COLAB)/bin/python requirements/colab.txt
+	touch $@
+
+## Re-resolve the locks from requirements/*.in and regenerate environment.yml (needs the index).
+lock: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/lock.py
+
+## JupyterLab on the chapters, in the learner environment (MyST rendered by jupyterlab-myst),
+## with Binder's `start` settings. --allow-root only when run as root (a container).
+lab: learner-env
+	./start $(LEARNER)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 ## Build the whole book into _build/html (executes every chapter; cached).
 book: env
@@ -54,21 +92,29 @@ browser:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's chromium and chromium-driver for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	else echo "NOTE: chromium/chromedriver missing and not root: the browser test will be SKIPPED." \
-	  "Install Debian's chromium and chromium-driver to run it."; fi
+	else echo "ERROR: the browser test needs Debian's chromium and chromium-driver" \
+	  "(as root: apt-get install chromium chromium-driver)."; exit 1; fi
 
-## Run every test, offline: lint, unit tests, every notebook under nbval, the -W book
-## build, then checks of the built HTML (static, determinism, real browser).
-test: env browser
-ifeq ($(NO_NETWORK),)
-	@echo "NOTE: cannot create a network namespace here; running the tests WITH the network."
-	$(MAKE) --no-print-directory test-offline
-else
+## Run every test, offline: lint, unit tests, every chapter under nbval in the Binder-like
+## learner environment, the -W book build, every learner notebook in the Colab-like
+## environment, then the platform checks and the checks of the built HTML.
+test: env learner-env colab-env browser
+ifneq ($(NO_NETWORK),)
 	@echo "Running the tests with the network cut off (only loopback)."
 	$(NO_NETWORK) $(MAKE) --no-print-directory test-offline
+else ifeq ($(ALLOW_NETWORK),1)
+	@echo "NOTE: ALLOW_NETWORK=1: running the tests WITH the network (not proven offline)."
+	$(MAKE) --no-print-directory test-offline
+else
+	@echo "ERROR: cannot create a network namespace (unshare -n needs root or user namespaces), so" \
+	  "the tests cannot prove that the course runs offline. Run as root, or run" \
+	  "'make test ALLOW_NETWORK=1' to test with the network."; exit 1
 endif
 
-test-offline: lint unit notebooks book book-check
+test-offline: lint unit notebooks book colab platforms book-check
+
+## The fast tier, for every change: lint and unit tests.
+check: lint unit
 
 lint: env
 	$(BIN)/ruff check .
@@ -76,13 +122,28 @@ lint: env
 	$(BIN)/python scripts/check_stripped.py
 
 unit: env
-	$(BIN)/python -m pytest tests --ignore=tests/built
+	$(BIN)/python -m pytest tests --ignore=tests/built --ignore=tests/platforms
 
 book-check: env
 	$(BIN)/python -m pytest tests/built
 
-notebooks: env
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider chapters
+## Every chapter in a fresh kernel under nbval, in the learner environment started through
+## Binder's `start` (kernel "hotl-learner"): the Binder-like run.
+notebooks: env learner-env
+	@mkdir -p $(JUPYTER_TEST_PATH)/kernels/hotl-learner
+	@printf '{"argv": ["%s", "%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Learner environment (Binder-like)", "language": "python"}\n' \
+	  "$(CURDIR)/start" "$(CURDIR)/$(LEARNER)/bin/python" > $(JUPYTER_TEST_PATH)/kernels/hotl-learner/kernel.json
+	JUPYTER_PATH=$(JUPYTER_TEST_PATH) $(BIN)/python -m pytest --nbval-lax --nbval-kernel-name hotl-learner -p no:cacheprovider chapters
+
+## Every learner notebook in the Colab-like environment, its clone served by a local snapshot
+## (scripts/run_like_colab.py). Quick mode: N_SEEDS = 1 in chapter 4, nothing else changed.
+colab: colab-env
+	$(COLAB)/bin/python scripts/run_like_colab.py --quick
+
+## The learners' platforms: Binder's environment (pins, postBuild, extensions, start) and
+## the Colab-like run's results (after `make notebooks` and `make colab`).
+platforms: env learner-env
+	$(BIN)/python -m pytest tests/platforms
 
 ## Wall time and peak memory of every chapter in a fresh kernel.
 benchmark: env

@@ -15,6 +15,7 @@ Usage::
 
     python scripts/lock.py           # re-resolve the locks (needs the package index), write environment.yml
     python scripts/lock.py --check   # exit 1 if environment.yml does not match learner.txt (offline)
+    python scripts/lock.py --binder-pip-list   # print environment.yml's pip list (make learner-env)
 """
 
 from __future__ import annotations
@@ -62,6 +63,17 @@ def environment_yml(learner_lock: Path = REQ / "learner.txt") -> str:
     return HEADER + "".join(lines)
 
 
+def binder_pip_list(environment: Path = ENVIRONMENT) -> list[str]:
+    """The requirements in the ``pip:`` list of ``environment.yml``, as Binder reads them."""
+    import yaml
+
+    dependencies = yaml.safe_load(environment.read_text())["dependencies"]
+    lists = [dep["pip"] for dep in dependencies if isinstance(dep, dict) and "pip" in dep]
+    if len(lists) != 1:
+        raise ValueError(f"{environment.name} should have exactly one pip: list, found {len(lists)}")
+    return [str(item) for item in lists[0]]
+
+
 def compile_locks() -> None:
     """Re-resolve every lock with ``uv pip compile`` (needs the package index)."""
     for lock, (source, python, extra) in LOCKS.items():
@@ -75,7 +87,11 @@ def compile_locks() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check environment.yml")
+    parser.add_argument("--binder-pip-list", action="store_true", help="print environment.yml's pip list")
     args = parser.parse_args(argv)
+    if args.binder_pip_list:
+        print("\n".join(binder_pip_list()))
+        return 0
     if args.check:
         if ENVIRONMENT.read_text() != environment_yml():
             print("environment.yml is out of date with requirements/learner.txt: run `make lock`.")

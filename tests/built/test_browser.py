@@ -7,8 +7,8 @@ solutions are collapsed. A screenshot of each chapter is kept in
 ``_build/screenshots/`` as a build artefact.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``make browser`` installs
-them); nothing downloads a browser. Without them the tests are skipped with a
-message saying so.
+them); nothing downloads a browser. Without them the tests fail with a message
+saying what to install (``tests/browser_tools.py``).
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from browser_tools import chrome
 from conftest import ROOT, toc_pages
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="headless Chromium is not installed: run `make browser` (Debian's chromium and chromium-driver)",
-)
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages()
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf|\\sum")
@@ -55,20 +50,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic", "--window-size=1280,1600",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_script_timeout(60)
+    driver = chrome()
     yield driver
     driver.quit()
 
