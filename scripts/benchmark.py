@@ -4,16 +4,22 @@ Each notebook in ``chapters/`` is executed top to bottom in a new Python kernel
 (the way a learner's Binder session runs it). We record the wall time of the
 execution and the kernel's peak resident set size (``VmHWM`` from
 ``/proc/<pid>/status``, Linux only). With ``--build`` the script also times a
-clean ``jupyter-book build`` and a cached rebuild in a temporary folder.
+clean ``jupyter-book build`` and a cached rebuild in a temporary folder; with
+``--make-test`` it times ``make test`` in a fresh clone of the repository (its
+environments installed from the package cache). With ``--cpu-quota N`` it runs the
+chosen chapters again under a cgroup quota of N CPUs (as on Binder), three times:
+with ``helpers``' thread sizing, with TensorFlow's default pools, and with 16
+threads per pool (what TensorFlow picks on a 16-core host); needs root.
 
 The results go to ``benchmarks/results.md`` (a table for people) and
-``benchmarks/results.json``. This is a measurement, not a test: nothing here
-fails on time. ``--max-memory-mb`` makes the script exit non-zero if a chapter
+``benchmarks/results.json``; a run of some chapters only keeps the earlier
+figures of the others (marked with their date). This is a measurement, not a
+test: nothing here fails on time. ``--max-memory-mb`` makes the script exit non-zero if a chapter
 exceeds a memory cap (Binder's is 2048 MB).
 
 Usage::
 
-    python scripts/benchmark.py [--build] [--max-memory-mb 2048] [chapters/01_neuron.ipynb ...]
+    python scripts/benchmark.py [--build] [--make-test] [--cpu-quota 1] [--max-memory-mb 2048] [chapters/01_neuron.ipynb ...]
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "benchmarks"
 
 
+#: Thread settings compared under a CPU quota: label -> TF_NUM_INTRAOP/INTEROP_THREADS ("" = unset).
+THREAD_MODES = {"helpers' sizing": "", "TensorFlow's default": "0", "16 threads": "16"}
+
+
 @dataclass
 class ChapterRun:
     """One chapter executed in a fresh kernel."""
@@ -46,6 +56,7 @@ class ChapterRun:
     wall_s: float
     peak_rss_mb: float
     cells: int
+    measured: str = ""
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -69,7 +80,37 @@ def run_chapter(path: Path, timeout: int = 900) -> ChapterRun:
             client.execute_cell(cell, index)
         peak = _peak_rss_mb(pid)
     wall = time.perf_counter() - start
-    return ChapterRun(str(path.relative_to(ROOT)), round(wall, 1), round(peak, 0), len(nb.cells))
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    return ChapterRun(str(path.relative_to(ROOT)), round(wall, 1), round(peak, 0), len(nb.cells), when)
+
+
+def run_under_quota(notebooks: list[Path], cpus: float) -> dict[str, dict[str, float]]:
+    """Wall time of each notebook under a ``cpus`` quota, for every mode of :data:`THREAD_MODES`."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from cpu_quota import run_with_cpu_quota
+
+    times: dict[str, dict[str, float]] = {}
+    for label, value in THREAD_MODES.items():
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_NUM_")}
+        if value:
+            env.update(TF_NUM_INTRAOP_THREADS=value, TF_NUM_INTEROP_THREADS=value)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "runs.json"
+            cmd = [sys.executable, __file__, "--runs-json", str(out), *map(str, notebooks)]
+            run_with_cpu_quota(cmd, cpus, check=True, env=env)
+            for run in json.loads(out.read_text()):
+                times.setdefault(run["notebook"], {})[label] = run["wall_s"]
+                print(f"{run['notebook']} under {cpus:g} CPU, {label}: {run['wall_s']:.1f} s", flush=True)
+    return times
+
+
+def time_make_test() -> float:
+    """Wall time of ``make test`` in a fresh clone of this repository's HEAD."""
+    with tempfile.TemporaryDirectory(prefix="make-test-bench-") as tmp:
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), tmp], check=True)
+        start = time.perf_counter()
+        subprocess.run(["make", "test"], cwd=tmp, check=True)
+        return round(time.perf_counter() - start, 1)
 
 
 def time_book_build() -> dict[str, float]:
@@ -98,8 +139,25 @@ def _allocator_env() -> str:
     return ", ".join(found) if found else "none (only what `import helpers` applies in-process)"
 
 
-def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
-    """Write benchmarks/results.{md,json}; return the Markdown table."""
+def _previous() -> dict:
+    path = OUT_DIR / "results.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_report(
+    runs: list[ChapterRun],
+    build: dict[str, float] | None,
+    quota: dict | None = None,
+    make_test_s: float | None = None,
+) -> str:
+    """Write benchmarks/results.{md,json}, keeping earlier figures not measured now; return the Markdown."""
+    previous = _previous()
+    measured_now = {r.notebook for r in runs}
+    kept = [ChapterRun(**c) for c in previous.get("chapters", []) if c["notebook"] not in measured_now]
+    runs = sorted(runs + kept, key=lambda r: r.notebook)
+    build = build or previous.get("book")
+    quota = quota or previous.get("cpu_quota")
+    make_test_s = make_test_s or previous.get("make_test_s")
     cpu = platform.processor() or platform.machine()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -110,14 +168,27 @@ def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
         "peak memory is the kernel's peak resident set size.",
         f"Allocator settings in the kernels' environment: {_allocator_env()}.",
         "",
-        "| chapter | wall time (s) | peak memory (MiB) |",
-        "|---|---:|---:|",
+        "| chapter | wall time (s) | peak memory (MiB) | measured |",
+        "|---|---:|---:|---|",
     ]
-    lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} |" for r in runs]
+    lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.measured} |" for r in runs]
     if build:
         lines += ["", "| whole book | time (s) |", "|---|---:|"]
         lines += [f"| clean build (executes every chapter) | {build['clean_build_s']:.1f} |"]
         lines += [f"| rebuild with the execution cache | {build['cached_rebuild_s']:.1f} |"]
+    if make_test_s:
+        lines += [
+            "",
+            f"`make test` in a fresh clone, environments from the package cache: {make_test_s:.0f} s.",
+        ]
+    if quota:
+        modes = list(THREAD_MODES)
+        lines += ["", f"Under a quota of {quota['cpus']:g} CPU (a cgroup, as on Binder), wall time (s):", ""]
+        lines += ["| chapter | " + " | ".join(modes) + " |", "|---|" + "---:|" * len(modes)]
+        for notebook, times in quota["times"].items():
+            lines += [
+                f"| `{notebook}` | " + " | ".join(f"{times.get(m, float('nan')):.1f}" for m in modes) + " |"
+            ]
     table = "\n".join(lines) + "\n"
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / "results.md").write_text(table)
@@ -127,6 +198,8 @@ def write_report(runs: list[ChapterRun], build: dict[str, float] | None) -> str:
         "allocator_env": _allocator_env(),
         "chapters": [asdict(r) for r in runs],
         "book": build,
+        "make_test_s": make_test_s,
+        "cpu_quota": quota,
     }
     (OUT_DIR / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     return table
@@ -137,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapters/NN_*.ipynb")
     parser.add_argument("--build", action="store_true", help="also time a clean and a cached book build")
     parser.add_argument("--max-memory-mb", type=float, help="exit 1 if a chapter's peak memory exceeds this")
+    parser.add_argument("--make-test", action="store_true", help="also time `make test` in a fresh clone")
+    parser.add_argument(
+        "--cpu-quota", type=float, help="also run the chapters under this many CPUs (needs root)"
+    )
+    parser.add_argument("--runs-json", type=Path, help=argparse.SUPPRESS)  # used by --cpu-quota
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
         (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")
@@ -146,8 +224,15 @@ def main(argv: list[str] | None = None) -> int:
         run = run_chapter(path)
         print(f"{run.notebook}: {run.wall_s:.1f} s, peak {run.peak_rss_mb:.0f} MiB", flush=True)
         runs.append(run)
+    if args.runs_json:
+        args.runs_json.write_text(json.dumps([asdict(r) for r in runs]))
+        return 0
+    quota = None
+    if args.cpu_quota:
+        quota = {"cpus": args.cpu_quota, "times": run_under_quota(notebooks, args.cpu_quota)}
     build = time_book_build() if args.build else None
-    print(write_report(runs, build))
+    make_test_s = time_make_test() if args.make_test else None
+    print(write_report(runs, build, quota, make_test_s))
     if args.max_memory_mb is not None:
         over = [r for r in runs if r.peak_rss_mb > args.max_memory_mb]
         for r in over:
