@@ -133,7 +133,7 @@ notebooks: env learner-env
 	@mkdir -p $(JUPYTER_TEST_PATH)/kernels/hotl-learner
 	@printf '{"argv": ["%s", "%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Learner environment (Binder-like)", "language": "python"}\n' \
 	  "$(CURDIR)/start" "$(CURDIR)/$(LEARNER)/bin/python" > $(JUPYTER_TEST_PATH)/kernels/hotl-learner/kernel.json
-	JUPYTER_PATH=$(JUPYTER_TEST_PATH) $(BIN)/python -m pytest --nbval-lax --nbval-kernel-name hotl-learner -p no:cacheprovider chapters
+	HOTL_RECORD_GLUE=1 JUPYTER_PATH=$(JUPYTER_TEST_PATH) $(BIN)/python -m pytest --nbval-lax --nbval-kernel-name hotl-learner -p no:cacheprovider chapters
 
 ## Every learner notebook in the Colab-like environment, its clone served by a local snapshot
 ## (scripts/run_like_colab.py). Quick mode: N_SEEDS = 1 in chapter 4, nothing else changed.

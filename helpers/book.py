@@ -4,15 +4,22 @@ The book is built with myst-nb, whose ``glue`` records a value under a name so t
 Markdown can show it (``{glue:text}`name:.1f```). Learners also run the chapters where myst-nb
 is not installed (Colab, Binder's learner environment, a plain JupyterLab); there
 :func:`glue` checks its arguments and does nothing visible, so the chapter runs the same way.
+
+Set the environment variable ``HOTL_RECORD_GLUE=1`` to record glued values without myst-nb, in
+myst-nb's own format (an output that JupyterLab cannot display): ``make notebooks`` does, so
+that its run in the learner environment can be compared, value by value, with the book build.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from typing import Any
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The MIME-type prefix myst-nb gives a glued value that is not displayed.
+RECORD_PREFIX = "application/papermill.record/"
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
@@ -49,6 +56,14 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         from myst_nb import glue as myst_glue
 
         myst_glue(name, value, display=display)
+    elif os.environ.get("HOTL_RECORD_GLUE") == "1":
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display as show
+
+        bundle, metadata = format_display_data(value)
+        prefix = "" if display else RECORD_PREFIX
+        metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+        show({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
     elif display:
         from IPython.display import display as show
 
