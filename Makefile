@@ -122,7 +122,7 @@ lint: env
 	$(BIN)/python scripts/check_stripped.py
 
 unit: env
-	$(BIN)/python -m pytest tests --ignore=tests/built --ignore=tests/platforms
+	$(BIN)/python -m pytest tests
 
 book-check: env
 	$(BIN)/python -m pytest tests/built
