@@ -38,7 +38,7 @@ export MALLOC_MMAP_THRESHOLD_ := 4194304
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
 .PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
-.PHONY: colab binder book-check benchmark format clean student student-book grade
+.PHONY: colab platforms book-check benchmark format clean editions student student-book grade
 
 env: $(STAMP)
 
@@ -149,9 +149,15 @@ platforms: env learner-env
 benchmark: env
 	$(BIN)/python scripts/benchmark.py --build
 
-## Student edition: student/ notebooks without solutions, and _toc_student.yml.
+## Every generated notebook set, from one pipeline (scripts/editions.py): student/ (without
+## solutions, graded by nbgrader), learner/ (plain Markdown, for Colab), _toc_student.yml,
+## _config_student.yml, book/*_student.md. A test fails when any of them is stale.
+editions: env
+	$(BIN)/python scripts/editions.py
+
+## Only the student edition.
 student: env
-	$(BIN)/python scripts/make_student.py
+	$(BIN)/python scripts/editions.py --edition student
 
 ## The student edition of the book, without solutions, into _build/student/_build/html.
 ## Not executed (_config_student.yml), so it takes seconds; STUDENT_CONFIG=_config.yml runs the chapters.

@@ -8,7 +8,7 @@ Usage::
 their chapter names (``SUBMISSIONS/alice/01_neuron.ipynb``): the layout of nbgrader's
 ``submitted/`` folder without the assignment level, or of an LMS download unzipped per
 student. Each chapter is an nbgrader assignment whose source is the generated student
-notebook (``student/NN_*.ipynb``, see ``scripts/make_student.py``).
+notebook (``student/NN_*.ipynb``, the student edition of ``scripts/editions.py``).
 
 The script builds a throw-away nbgrader course in ``--workdir`` (a temporary folder by
 default), runs ``nbgrader generate_assignment`` and ``nbgrader autograde`` there (nbgrader

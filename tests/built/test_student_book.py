@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -23,9 +24,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
-spec = importlib.util.spec_from_file_location("make_student", ROOT / "scripts" / "make_student.py")
-make_student = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_student)
+if "editions" in sys.modules:
+    editions = sys.modules["editions"]
+else:
+    spec = importlib.util.spec_from_file_location("editions", ROOT / "scripts" / "editions.py")
+    editions = importlib.util.module_from_spec(spec)
+    sys.modules["editions"] = editions  # dataclasses look their module up here
+    spec.loader.exec_module(editions)
 
 # What only a rendered (or source) solution contains. The hint cells mention `solution()`, so the
 # bare word is not enough.
@@ -79,12 +84,10 @@ def _text(page: str) -> str:
 
 def _solution_lines(chapter: str) -> set[str]:
     """Distinctive lines of a chapter's solutions: long, and not part of any line outside them."""
-    cells = make_student.json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))[
-        "cells"
-    ]
-    kept, removed = make_student.strip_solutions(cells)
+    cells = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
+    kept, removed = editions.strip_solutions(cells)
     lines = {" ".join(ln.split()) for block in removed for ln in block.splitlines()}
-    elsewhere = "\n".join(" ".join(ln.split()) for c in kept for ln in make_student._source(c).splitlines())
+    elsewhere = "\n".join(" ".join(ln.split()) for c in kept for ln in editions._source(c).splitlines())
     return {
         ln
         for ln in lines

@@ -1,0 +1,1076 @@
+"""Generate every edition of the chapter notebooks from ``chapters/``, or check that they are current.
+
+Usage::
+
+    python scripts/editions.py                     # (re)write every edition
+    python scripts/editions.py --edition learner   # only one edition
+    python scripts/editions.py --check             # exit 1 if a generated file is out of date (a test runs this)
+
+An edition is a list of transforms and an output folder. A transform is a pure function
+``(notebook, chapter) -> notebook``: it returns a new notebook (a JSON dict) and never changes its
+argument; ``chapter`` says which chapter is being transformed and gives read-only access to the
+rest of the book (page titles, labels, glossary, bibliography). :func:`Edition.notebook` applies
+the transforms in order. The editions:
+
+``student`` (``student/NN_*.ipynb``, plus ``_toc_student.yml``, ``_config_student.yml`` and
+``book/*_student.md`` for ``make student-book``)
+    the chapter without the solutions of its exercises (gated ``solution-start`` ...
+    ``solution-end`` blocks, which may span code cells, and plain ``solution`` blocks), the answer
+    cells kept with their ``...`` placeholder (an error if one has none), nbgrader metadata on the
+    check cells (``checks.NAME.check()``: a locked autograder test worth ``NAME.points`` from
+    ``helpers.checks.chNN``, see ``scripts/grade.py``), and a note under the title. It keeps the
+    MyST markup, since it is built into a book.
+
+``learner`` (``learner/NN_*.ipynb``)
+    the chapter for Google Colab and any Jupyter without the MyST extension: the same cells and
+    code, solutions included, with every MyST construct of the Markdown rewritten as plain
+    Markdown (see :func:`myst_to_markdown` for each rule). A construct without a rule is an
+    error naming the chapter, the cell and the construct, so nothing slips through unconverted.
+    The book's Colab button opens these notebooks (``book/_ext/learner_launch.py``).
+
+Every generated notebook is written as ``nbstripout`` would leave it (no outputs, no execution
+counts, cell ids ``"0"``, ``"1"``, ...), so the pre-commit hook does not rewrite it.
+
+Adding an edition (a translation that replaces the Markdown from gettext catalogs, a graded
+variant with other numbers) is a few lines: write its transforms, then add
+``Edition("zh", ROOT / "zh", (translate(catalogs), *NBSTRIPOUT))`` to
+:data:`EDITIONS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import importlib
+import json
+import posixpath
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+TOC, CONFIG = ROOT / "_toc.yml", ROOT / "_config.yml"
+STUDENT, STUDENT_TOC, STUDENT_CONFIG = (
+    ROOT / "student",
+    ROOT / "_toc_student.yml",
+    ROOT / "_config_student.yml",
+)
+LEARNER = ROOT / "learner"
+GLOSSARY, BIBLIOGRAPHY = ROOT / "book" / "glossary.md", ROOT / "book" / "references.bib"
+GLOSSARY_PAGE, REFERENCES_PAGE = "book/glossary", "book/references"
+
+
+def _configured_book_url() -> str | None:
+    """``html.baseurl`` of ``_config.yml`` (Jupyter Book's key for where the book is published), if set."""
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) if CONFIG.exists() else {}
+    url = ((config or {}).get("html") or {}).get("baseurl")
+    return url.rstrip("/") + "/" if url else None
+
+
+# Where the rendered book is published; the learner notebooks link to its pages, glossary and
+# references (Colab renders no MyST, so these links replace the book's cross-references).
+# _config.yml does not say it yet: this is the GitHub Pages address of its `repository.url`.
+# Once `html: baseurl:` is set in _config.yml, that value is used instead.
+BOOK_URL = _configured_book_url() or "https://hands-on-transfer-learning.github.io/course/"
+
+
+class EditionError(ValueError):
+    """A chapter cannot be turned into an edition; the message names the chapter and the cause."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebooks and cells
+
+
+def _source(cell: dict) -> str:
+    src = cell["source"]
+    return src if isinstance(src, str) else "".join(src)
+
+
+def _set_source(cell: dict, text: str) -> None:
+    cell["source"] = text.splitlines(keepends=True)
+
+
+def _tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _markdown_cell(cell_id: str, text: str) -> dict:
+    cell = {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": []}
+    _set_source(cell, text)
+    return cell
+
+
+def dumps(nb: dict) -> str:
+    """Serialise like nbformat does (sorted keys, one-space indent), so the files are stable."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The book around a chapter: what the transforms may read besides the notebook
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a ``{ref}`` or ``{numref}`` can point to: a labelled section or an exercise."""
+
+    docname: str  # the page it is on, e.g. "chapters/06_faq_outlook"
+    title: str | None  # the section's heading or the exercise's title (None: there is none)
+    number: int | None = None  # an exercise's number in its chapter (None: not numbered)
+    exercise: bool = False  # an exercise (else a section, or whatever a `(label)=` precedes)
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the learner edition needs to know about the rest of the book."""
+
+    url: str = BOOK_URL
+    titles: Mapping[str, str] = field(default_factory=dict)  # docname -> page title
+    labels: Mapping[str, Target] = field(default_factory=dict)  # label -> target, over all pages
+    glossary: Mapping[str, str] = field(default_factory=dict)  # term in lower case -> term
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (authors, year)
+
+    def page_url(self, docname: str, anchor: str = "") -> str:
+        return f"{self.url}{docname}.html" + (f"#{anchor}" if anchor else "")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """The chapter a transform works on: its name (``01_neuron``) and the book it belongs to."""
+
+    name: str
+    book: Book = field(default_factory=Book)
+
+    @property
+    def docname(self) -> str:
+        return f"chapters/{self.name}"
+
+    @property
+    def number(self) -> str:
+        return self.name[:2]
+
+
+Transform = Callable[[dict, Chapter], dict]
+
+
+@functools.cache
+def load_book() -> Book:
+    """The book in this repository: page titles, labels, glossary terms and references."""
+    titles: dict[str, str] = {}
+    labels: dict[str, Target] = {}
+    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+        docname = f"chapters/{path.stem}"
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        markdown = [_source(c) for c in cells if c["cell_type"] == "markdown"]
+        titles[docname] = _page_title(markdown) or path.stem
+        labels.update(targets(markdown, docname))
+    for path in sorted((ROOT / "book").glob("*.md")):
+        if path.stem.endswith("_student"):
+            continue
+        docname = f"book/{path.stem}"
+        text = path.read_text(encoding="utf-8")
+        titles[docname] = _page_title([text]) or path.stem
+        labels.update(targets([text], docname))
+    return Book(
+        url=BOOK_URL,
+        titles=titles,
+        labels=labels,
+        glossary=glossary_terms(GLOSSARY.read_text(encoding="utf-8")),
+        references=bibliography(BIBLIOGRAPHY),
+    )
+
+
+def _page_title(markdown: list[str]) -> str | None:
+    for text in markdown:
+        match = re.search(r"^# (.+)$", text, flags=re.M)
+        if match:
+            return plain_text(match.group(1))
+    return None
+
+
+def targets(markdown: list[str], docname: str) -> dict[str, Target]:
+    """The labels defined in the Markdown of one page: ``(label)=`` targets, exercises, ``:name:``.
+
+    Exercises are numbered in the order they appear, as the learner edition shows them
+    (``:nonumber:`` ones are not counted).
+    """
+    found: dict[str, Target] = {}
+    number = 0
+    for text in markdown:
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            label = LABEL_LINE.match(line)
+            if label:
+                following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+                heading = HEADING.match(following)
+                found[label.group(1)] = Target(docname, plain_text(heading.group(2)) if heading else None)
+            opening = OPENING.match(line)
+            if not opening:
+                continue
+            options = _options_after(lines, i + 1)
+            title = plain_text(opening.group("argument")) or None
+            if opening.group("name") != "exercise":
+                if "name" in options:  # a labelled directive: a figure, a table, an admonition
+                    found[options["name"]] = Target(docname, title)
+            else:
+                if "nonumber" not in options:
+                    number += 1
+                if "label" in options:
+                    found[options["label"]] = Target(
+                        docname, title, None if "nonumber" in options else number, exercise=True
+                    )
+    return found
+
+
+def _options_after(lines: list[str], start: int) -> dict[str, str]:
+    options = {}
+    for line in lines[start:]:
+        match = OPTION.match(line.strip())
+        if not match:
+            break
+        options[match.group(1)] = match.group(2).strip()
+    return options
+
+
+def glossary_terms(text: str) -> dict[str, str]:
+    """The terms of the ``{glossary}`` directive in ``text``, keyed by their lower-case form."""
+    match = re.search(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1\s*$", text, flags=re.M | re.S)
+    if not match:
+        raise EditionError("book/glossary.md has no {glossary} directive")
+    terms = {}
+    for line in match.group(2).splitlines():
+        if line.strip() and not line[0].isspace() and not OPTION.match(line):
+            term = line.split(" : ")[0].strip()  # "term : classifier"
+            terms[" ".join(term.lower().split())] = term
+    return terms
+
+
+def glossary_anchor(term: str) -> str:
+    """The HTML id Sphinx gives a glossary term: ``term-`` and the term made an identifier.
+
+    Sphinx (``sphinx.util.nodes.make_id``) keeps letters (capitals too), digits, dots and
+    underscores, drops accents and other non-ASCII characters, and turns every other run of
+    characters into one hyphen: "batch normalization" -> ``term-batch-normalization``.
+    """
+    ident = unicodedata.normalize("NFKD", f"term-{term}").encode("ascii", "ignore").decode("ascii")
+    ident = re.sub(r"[^a-zA-Z0-9._]+", "-", " ".join(ident.split()))
+    return re.sub(r"^[-0-9._]+|-+$", "", ident)
+
+
+def bibliography(path: Path) -> dict[str, tuple[str, str]]:
+    """``key -> (authors, year)`` for every entry of a BibTeX file, authors as the book cites them.
+
+    One author: "Nielsen"; two: "Minsky and Papert"; more: "Goodfellow et al." (the style of
+    sphinxcontrib-bibtex's ``author_year``).
+    """
+    from pybtex.database import parse_file  # installed with jupyter-book
+
+    entries = {}
+    for key, entry in parse_file(str(path)).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = [_latex_to_text(" ".join(p.prelast_names + p.last_names)) for p in people]
+        if not last:
+            raise EditionError(f"{path.name}: {key} has no author or editor")
+        authors = last[0] if len(last) == 1 else " and ".join(last) if len(last) == 2 else f"{last[0]} et al."
+        entries[key] = (authors, entry.fields.get("year", "n.d."))
+    return entries
+
+
+def _latex_to_text(text: str) -> str:
+    import latexcodec  # noqa: F401  (registers the "latex" codec; installed with pybtex)
+
+    return text.encode("utf-8").decode("latex").replace("{", "").replace("}", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic transforms
+
+
+def clear_outputs(nb: dict, chapter: Chapter) -> dict:  # noqa: ARG001
+    """Code cells without outputs or execution counts, like the committed chapters."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return nb
+
+
+# What nbstripout removes besides outputs and counts (its default extra keys).
+NBSTRIPOUT_KEYS = {
+    "metadata": ("signature", "widgets"),
+    "cell": ("collapsed", "ExecuteTime", "execution", "heading_collapsed", "hidden", "scrolled"),
+}
+
+
+def renumber_ids(nb: dict, chapter: Chapter) -> dict:  # noqa: ARG001
+    """Cell ids ``"0"``, ``"1"``, ... and none of nbstripout's extra keys: what nbstripout leaves."""
+    nb = copy.deepcopy(nb)
+    for key in NBSTRIPOUT_KEYS["metadata"]:
+        nb.get("metadata", {}).pop(key, None)
+    for i, cell in enumerate(nb["cells"]):
+        cell["id"] = str(i)
+        for key in NBSTRIPOUT_KEYS["cell"]:
+            cell.get("metadata", {}).pop(key, None)
+    return nb
+
+
+NBSTRIPOUT = (clear_outputs, renumber_ids)  # the last transforms of every edition
+
+
+def add_note(cell_id: str, text: Callable[[Chapter], str]) -> Transform:
+    """A transform that inserts a Markdown note, ``text(chapter)``, right under the title cell."""
+
+    def transform(nb: dict, chapter: Chapter) -> dict:
+        nb = copy.deepcopy(nb)
+        nb["cells"] = nb["cells"][:1] + [_markdown_cell(cell_id, text(chapter))] + nb["cells"][1:]
+        return nb
+
+    transform.__name__ = f"add_note_{cell_id}"
+    return transform
+
+
+# ---------------------------------------------------------------------------------------------
+# The student edition
+
+CHECK = re.compile(r"^checks\.([A-Za-z_]\w*)\.check\(\)\s*$")
+FENCE = re.compile(r"^(`{3,}|:{3,})\{(solution|solution-start|solution-end)\}")
+STUDENT_NOTE = """:::{admonition} Student edition
+:class: important
+This is the student edition of the chapter: the solutions of the exercises are removed. Write
+your answers in the cells marked `...` and run the check under each one.
+:::"""
+
+
+def strip_solutions(cells: list[dict]) -> tuple[list[dict], list[str]]:
+    """Remove the solutions from ``cells``; return the kept cells and the removed text.
+
+    Handles gated solutions (``solution-start`` ... ``solution-end``, possibly spanning
+    code cells) and plain ``solution`` directives, with backtick or colon fences. Cells that
+    contain no solution are returned as they are.
+    """
+    kept: list[dict] = []
+    removed: list[str] = []
+    inside = False  # inside a gated solution (between solution-start and solution-end)
+    closing: str | None = None  # the fence that ends the block being dropped
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            if inside:
+                removed.append(_source(cell))
+            else:
+                kept.append(cell)
+            continue
+        lines_out: list[str] = []
+        n_removed = len(removed)
+        for line in _source(cell).splitlines(keepends=True):
+            match = FENCE.match(line)
+            if closing is not None:  # dropping until the closing fence of a directive
+                removed.append(line)
+                if line.strip() == closing:
+                    closing = None
+                continue
+            if match and match.group(2) == "solution-start":
+                inside, closing = True, match.group(1)
+                removed.append(line)
+            elif match and match.group(2) == "solution-end":
+                inside, closing = False, match.group(1)
+                removed.append(line)
+            elif match:  # a plain {solution} block
+                closing = match.group(1)
+                removed.append(line)
+            elif inside:
+                removed.append(line)
+            else:
+                lines_out.append(line)
+        if len(removed) == n_removed:  # nothing removed from this cell
+            kept.append(cell)
+            continue
+        text = re.sub(r"\n{3,}", "\n\n", "".join(lines_out)).strip("\n")
+        if text:
+            cell = copy.deepcopy(cell)
+            _set_source(cell, text)
+            kept.append(cell)
+    if inside or closing is not None:
+        raise ValueError("a solution block is not closed (missing solution-end or closing fence)")
+    return kept, removed
+
+
+def remove_solutions(nb: dict, chapter: Chapter) -> dict:
+    """The notebook without the solutions of its exercises (see :func:`strip_solutions`)."""
+    nb = copy.deepcopy(nb)
+    try:
+        nb["cells"], _ = strip_solutions(nb["cells"])
+    except ValueError as error:
+        raise EditionError(f"{chapter.name}: {error}") from None
+    return nb
+
+
+def require_placeholders(nb: dict, chapter: Chapter) -> dict:
+    """Check that every answer cell (tag ``exercise-answer``) holds a ``...`` placeholder."""
+    for cell in nb["cells"]:
+        if "exercise-answer" in _tags(cell) and "..." not in _source(cell):
+            raise EditionError(f"{chapter.name}: an exercise-answer cell has no `...` placeholder")
+    return nb
+
+
+def checks_module(chapter: Chapter):
+    """The ``helpers.checks.chNN`` module of a chapter."""
+    return importlib.import_module(f"helpers.checks.ch{chapter.number}")
+
+
+def nbgrader_checks(nb: dict, chapter: Chapter) -> dict:
+    """nbgrader metadata on every check cell: a locked autograder test worth the exercise's points."""
+    nb = copy.deepcopy(nb)
+    module = None
+    for cell in nb["cells"]:
+        if "exercise-check" not in _tags(cell):
+            continue
+        match = CHECK.match(_source(cell).strip())
+        if not match:
+            raise EditionError(f"{chapter.name}: a check cell must read `checks.NAME.check()`")
+        module = module or checks_module(chapter)
+        exercise = getattr(module, match.group(1))
+        cell["metadata"]["nbgrader"] = {
+            "grade": True,
+            "grade_id": exercise.name,
+            "locked": True,
+            "points": exercise.points,
+            "schema_version": 3,
+            "solution": False,
+            "task": False,
+        }
+    return nb
+
+
+def solutions(chapter: Path) -> list[str]:
+    """The code of each exercise's gated solution, in order (used to build a correct submission)."""
+    nb = json.loads(chapter.read_text(encoding="utf-8"))
+    found: list[str] = []
+    inside = False
+    for cell in nb["cells"]:
+        text = _source(cell)
+        if cell["cell_type"] == "markdown":
+            for line in text.splitlines():
+                match = FENCE.match(line)
+                if match and match.group(2) == "solution-start":
+                    inside = True
+                    found.append("")
+                elif match and match.group(2) == "solution-end":
+                    inside = False
+        elif inside:
+            found[-1] += text + "\n\n"
+    return found
+
+
+def student_book_files() -> dict[Path, str]:
+    """``_toc_student.yml``, ``_config_student.yml`` and the student copies of book pages.
+
+    The table of contents is ``_toc.yml`` with ``chapters/`` replaced by ``student/`` and
+    without the page for instructors; a book page that links to a chapter gets a copy,
+    ``book/NAME_student.md``, that links to the student notebooks instead.
+    """
+    files: dict[Path, str] = {}
+    toc = TOC.read_text(encoding="utf-8").replace("chapters/", "student/")
+    toc = "".join(ln for ln in toc.splitlines(keepends=True) if "book/for-instructors" not in ln)
+    for page in re.findall(r"^\s*-?\s*(?:root|file):\s*(book/\S+)\s*$", toc, flags=re.MULTILINE):
+        path = ROOT / f"{page}.md"
+        if path.exists() and "../chapters/" in path.read_text(encoding="utf-8"):
+            copy_name = f"{page}_student"
+            files[ROOT / f"{copy_name}.md"] = (
+                f"% Generated by scripts/editions.py from {page}.md for the student edition. Do not edit.\n"
+                + path.read_text(encoding="utf-8").replace("../chapters/", "../student/")
+            )
+            toc = re.sub(
+                rf"((?:root|file):\s*){re.escape(page)}\s*$", rf"\g<1>{copy_name}", toc, flags=re.MULTILINE
+            )
+    header = "# Generated by scripts/editions.py from _toc.yml: the student edition. Do not edit.\n"
+    files[STUDENT_TOC] = header + toc
+    files[STUDENT_CONFIG] = student_config()
+    return files
+
+
+def student_config() -> str:
+    """``_config.yml`` for the student book: notebooks are not executed, so it builds in seconds.
+
+    The student notebooks have no outputs, so their glued numbers are missing: the warnings for
+    those (``mystnb.glue``) are silenced, every other warning still fails the ``-W`` build.
+    """
+    config = CONFIG.read_text(encoding="utf-8")
+    config, n = re.subn(
+        r"^(\s*execute_notebooks:\s*)\S+.*$", r'\g<1>"off"  # student book: not executed', config, flags=re.M
+    )
+    if n != 1:
+        raise EditionError("_config.yml should set execute_notebooks exactly once")
+    config, n = re.subn(
+        r"^(\s*)config:\s*$",
+        r"\g<0>\n\1  suppress_warnings: [mystnb.glue]  # no outputs, no glue",
+        config,
+        flags=re.M,
+    )
+    if n != 1:
+        raise EditionError("_config.yml should have one sphinx `config:` section")
+    header = (
+        "# Generated by scripts/editions.py from _config.yml: the student book, not executed. Do not edit.\n"
+    )
+    return header + config
+
+
+# ---------------------------------------------------------------------------------------------
+# The learner edition: MyST -> plain Markdown
+
+OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[^}\s]+)\}(?P<argument>.*)$")
+CODE_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+OPTION = re.compile(r"^:([A-Za-z][\w-]*):(.*)$")
+LABEL_LINE = re.compile(r"^\s{0,3}\(([^()\s]+)\)=\s*$")
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+COMMENT_LINE = re.compile(r"^\s{0,3}%")
+MATH_LABEL = re.compile(r"^(\s*\$\$)\s*\([^()\s]+\)\s*$")  # dollarmath's "$$ (label)"
+# A role followed by its content, or a bare code span (left alone: code is literal).
+INLINE = re.compile(r"(?:\{(?P<role>[A-Za-z][\w:+-]*)\})?(?P<ticks>`+)(?P<body>.+?)(?P=ticks)", re.S)
+EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
+
+ADMONITIONS = (
+    "attention",
+    "caution",
+    "danger",
+    "error",
+    "hint",
+    "important",
+    "note",
+    "seealso",
+    "tip",
+    "warning",
+)
+
+# What a learner notebook must not contain any more (checked after the conversion, and by a test).
+LEFTOVERS = {
+    "a MyST directive": re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{", re.M),
+    "a MyST role": re.compile(r"\{[A-Za-z][\w:+-]*\}`"),
+    "a MyST target": re.compile(r"^\s*\([^()\s]+\)=\s*$", re.M),
+    "a glue reference": re.compile(r"\{glue"),
+    "a MyST substitution": re.compile(r"\{\{[^{}]*\}\}"),
+}
+
+LEARNER_NOTE = """> **This notebook is for Colab and Jupyter**
+>
+> It is chapter {n} of [Hands-On Transfer Learning]({url}) in plain Markdown: the same text and
+> code, with links to the [book's glossary]({glossary}) and references. After each exercise and
+> its answer cells comes the solution, folded under *Solution to Exercise N* (click to open), and
+> the solution's code: try the exercise first. Where the book prints a number that the code
+> computes, this notebook shows the value's name in code font, such as `test_acc` (computed
+> above): run the code cell that computes it, or read the number in
+> [this chapter of the book]({page})."""
+
+
+def learner_note(chapter: Chapter) -> str:
+    book = chapter.book
+    return LEARNER_NOTE.format(
+        n=int(chapter.number),
+        url=book.url,
+        glossary=book.page_url(GLOSSARY_PAGE),
+        page=book.page_url(chapter.docname),
+    )
+
+
+@dataclass
+class _Conversion:
+    """What the conversion of one notebook carries from cell to cell."""
+
+    chapter: Chapter
+    local: Mapping[str, Target]  # the labels of this notebook
+    glued: Mapping[str, int]  # glue name -> index of the first code cell that glues it
+    cell: int = 0  # index of the cell being converted
+    exercises: int = 0  # exercises seen so far
+    solution: str | None = None  # the label of the gated solution we are inside
+
+    def fail(self, what: str, no_rule: bool = False) -> EditionError:
+        """An error naming the chapter, the cell and ``what``; ``no_rule``: a construct without a rule."""
+        hint = (
+            ". The learner edition (scripts/editions.py) has no plain-Markdown rule for it: add one "
+            "there, or write the cell without it."
+            if no_rule
+            else "."
+        )
+        return EditionError(f"{self.chapter.name}, cell {self.cell}: {what}{hint}")
+
+
+def glued_names(cells: list[dict]) -> dict[str, int]:
+    """``name -> index`` of the first code cell that calls ``glue("name", ...)``."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            for name in re.findall(r"""\bglue\(\s*["']([A-Za-z0-9_]+)["']""", _source(cell)):
+                found.setdefault(name, i)
+    return found
+
+
+def myst_to_markdown(nb: dict, chapter: Chapter) -> dict:
+    """Every Markdown cell of ``nb`` in plain Markdown, for Colab. The rules:
+
+    * admonitions (``{admonition}`` with a title, ``{note}``, ``{tip}``, ...) -> a blockquote
+      with a bold title; with ``:class: dropdown``, a ``<details>`` block;
+    * ``{exercise}`` -> a blockquote titled "**Exercise N (title)**", numbered in the chapter;
+    * solutions (gated ``{solution-start}`` ... ``{solution-end}``, or ``{solution}``) -> their
+      text in a ``<details>`` block, "Solution to Exercise N (title)"; code cells stay as they are;
+    * ``{term}`` -> a link to the term in the book's glossary;
+    * ``{doc}`` -> a link to the sibling learner notebook for a chapter, to the book's page otherwise;
+    * ``{ref}``/``{numref}`` -> the section title or "Exercise N" as plain text when the target is
+      in this notebook, a link to the notebook or book page that holds it otherwise;
+    * ``{cite:t}`` -> "Author (Year)", ``{cite}``/``{cite:p}`` -> "(Author, Year)", linked to the
+      book's references;
+    * ``{glue:text}``, ``{glue:md}``, ``{glue}`` -> the value's name in code font and "(computed
+      above)" (or "below"): the value is not stored in the notebook; ``{glue:figure}`` and the other
+      glue directives -> a sentence pointing to the cell that draws it;
+    * ``{math}`` role and directive -> ``$...$`` and ``$$...$$``; ``(label)=`` targets, labels of
+      ``$$`` blocks and ``%`` comments are removed.
+
+    Code spans and code blocks are copied as they are. Anything else in braces is an error.
+    Markdown cells left empty are dropped.
+    """
+    cells = nb["cells"]
+    markdown = [_source(c) for c in cells if c["cell_type"] == "markdown"]
+    state = _Conversion(chapter, targets(markdown, chapter.docname), glued_names(cells))
+    out = []
+    for i, cell in enumerate(cells):
+        state.cell = i
+        if cell["cell_type"] != "markdown":
+            out.append(cell)
+            continue
+        text = convert_cell(_source(cell), state)
+        if text.strip():
+            cell = copy.deepcopy(cell)
+            _set_source(cell, text)
+            out.append(cell)
+    if state.solution is not None:
+        raise state.fail(f"the solution of {state.solution} has no solution-end")
+    return {**nb, "cells": out}
+
+
+def convert_cell(text: str, state: _Conversion) -> str:
+    """One Markdown cell in plain Markdown; the text of gated solutions goes in ``<details>`` blocks."""
+    # The cell in parts: (label of the solution it belongs to or None, whether it opens it, lines).
+    parts: list[tuple[str | None, bool, list[str]]] = [(state.solution, False, [])]
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = OPENING.match(lines[i])
+        if match and match.group("name") in ("solution-start", "solution-end"):
+            block, i = _read_block(lines, i, match, state)
+            if match.group("name") == "solution-start":
+                if state.solution is not None:
+                    raise state.fail(f"a solution-start inside the solution of {state.solution}")
+                state.solution = block.argument
+                parts.append((state.solution, True, []))
+            else:
+                if state.solution is None:
+                    raise state.fail("a solution-end without a solution-start")
+                state.solution = None
+                parts.append((None, False, []))
+            continue
+        converted, i = _convert_block(lines, i, state)
+        parts[-1][2].extend(converted)
+    rendered = []
+    for n, (label, opens, body) in enumerate(parts):
+        body_text = "\n".join(body).strip("\n")
+        if label is None:
+            rendered.append(body_text)
+            continue
+        continues = n == len(parts) - 1 and state.solution == label  # into the next cells
+        if not (body_text.strip() or opens or continues):
+            continue
+        if continues:
+            body_text += "\n\n*The solution continues in the next cell.*"
+        title = _solution_title(label, state) + ("" if opens else ", continued")
+        rendered.append(_details(title, body_text))
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(p for p in rendered if p.strip())).strip("\n")
+
+
+def _details(title: str, body: str) -> str:
+    return f"<details>\n<summary><b>{title}</b></summary>\n\n{body.strip()}\n\n</details>"
+
+
+def _solution_title(label: str, state: _Conversion) -> str:
+    target = state.local.get(label)
+    if target is None or not target.exercise:
+        raise state.fail(f"a solution for {label!r}, which is no exercise of this chapter")
+    name = f"Exercise {target.number}" if target.number is not None else "the exercise"
+    return f"Solution to {name}" + (f" ({target.title})" if target.title else "")
+
+
+@dataclass(frozen=True)
+class _Block:
+    indent: str
+    name: str
+    argument: str
+    options: dict[str, str]
+    body: list[str]
+
+
+def _read_block(lines: list[str], i: int, match: re.Match, state: _Conversion) -> tuple[_Block, int]:
+    """The directive that opens at ``lines[i]``: its argument, options and body; and the next index."""
+    indent, fence = match.group("indent"), match.group("fence")
+    closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    j = i + 1
+    while j < len(lines) and not closing.match(lines[j]):
+        j += 1
+    if j == len(lines):
+        raise state.fail(f"the {{{match.group('name')}}} directive is not closed (no {fence} line)")
+    body = [ln[len(indent) :] if ln.startswith(indent) else ln.lstrip() for ln in lines[i + 1 : j]]
+    options: dict[str, str] = {}
+    if body and body[0].strip() == "---":  # options as a YAML block
+        end = next((k for k in range(1, len(body)) if body[k].strip() == "---"), None)
+        if end is None:
+            raise state.fail(f"the options of {{{match.group('name')}}} have no closing ---")
+        options = {str(k): str(v) for k, v in (yaml.safe_load("\n".join(body[1:end])) or {}).items()}
+        body = body[end + 1 :]
+    else:
+        while body and OPTION.match(body[0].strip()):
+            key, value = OPTION.match(body[0].strip()).groups()
+            options[key] = value.strip()
+            body = body[1:]
+    return _Block(indent, match.group("name"), match.group("argument").strip(), options, body), j + 1
+
+
+def _convert_block(lines: list[str], i: int, state: _Conversion) -> tuple[list[str], int]:
+    """Convert the block that starts at ``lines[i]``; return its lines and the next index."""
+    directive = OPENING.match(lines[i])
+    if directive:
+        block, after = _read_block(lines, i, directive, state)
+        return [block.indent + ln if ln else ln for ln in _directive(block, state)], after
+    if lines[i].lstrip().startswith(":::"):
+        raise state.fail(f"a ::: fence without a {{directive}}: {lines[i].strip()!r}")
+    code = CODE_FENCE.match(lines[i])
+    if code:  # a code block: copied as it is
+        fence = code.group("fence")
+        closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        return lines[i : j + 1], j + 1
+    # A run of ordinary lines, up to the next fence; roles may span lines within it.
+    j, in_math, kept = i, False, []
+    while j < len(lines) and not (OPENING.match(lines[j]) or CODE_FENCE.match(lines[j])):
+        line = lines[j]
+        if lines[j].lstrip().startswith(":::"):
+            break
+        if line.strip().startswith("$$"):
+            if line.strip() == "$$" or MATH_LABEL.match(line):  # a line that opens or closes a block
+                in_math = not in_math
+            line = MATH_LABEL.sub(r"\1", line)
+        if not in_math and (LABEL_LINE.match(line) or COMMENT_LINE.match(line)):
+            j += 1
+            continue
+        kept.append(line)
+        j += 1
+    return convert_inline("\n".join(kept), state).split("\n") if kept else [], j
+
+
+def _quote(lines: list[str]) -> list[str]:
+    return [f"> {ln}" if ln.strip() else ">" for ln in lines]
+
+
+def _convert_body(body: list[str], state: _Conversion) -> list[str]:
+    out, i = [], 0
+    while i < len(body):
+        if OPENING.match(body[i]) and OPENING.match(body[i]).group("name").startswith("solution-"):
+            raise state.fail("a gated solution inside another directive")
+        block_lines, i = _convert_block(body, i, state)
+        out.extend(block_lines)
+    while out and not out[0].strip():
+        out.pop(0)
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def _directive(block: _Block, state: _Conversion) -> list[str]:
+    """A directive (other than gated solutions) as plain Markdown lines."""
+    name = block.name
+    if name == "admonition" or name in ADMONITIONS:
+        title = convert_inline(block.argument, state) if block.argument else name.capitalize()
+        if name == "seealso" and not block.argument:
+            title = "See also"
+        body = _convert_body(block.body, state)
+        if "dropdown" in block.options.get("class", "").split():
+            return _details(title, "\n".join(body)).split("\n")
+        return _quote([f"**{title}**", "", *body])
+    if name == "exercise":
+        if "nonumber" in block.options:
+            heading = "Exercise"
+        else:
+            state.exercises += 1
+            heading = f"Exercise {state.exercises}"
+        if block.argument:
+            heading += f" ({convert_inline(block.argument, state)})"
+        return _quote([f"**{heading}**", "", *_convert_body(block.body, state)])
+    if name == "solution":
+        title = _solution_title(block.argument, state)
+        return _details(title, "\n".join(_convert_body(block.body, state))).split("\n")
+    if name == "math":
+        return ["$$", *block.body, "$$"]
+    if name.startswith("glue"):
+        ref = _glue_reference(block.argument, state)
+        shown = f"*Here the book shows {ref}: see the output of the cell that computes it.*"
+        return [shown, "", *_convert_body(block.body, state)]
+    raise state.fail(f"the MyST directive {{{name}}}", no_rule=True)
+
+
+def plain_text(text: str) -> str:
+    """``text`` with every role replaced by its visible text (for titles and link texts)."""
+
+    def visible(match: re.Match) -> str:
+        role, body = match.group("role"), " ".join(match.group("body").split())
+        if not role:
+            return match.group(0)
+        if role.startswith("glue"):
+            return f"`{body.split(':')[0]}`"
+        text, target = _split(body)
+        return text or target
+
+    return INLINE.sub(visible, text).strip()
+
+
+def convert_inline(text: str, state: _Conversion) -> str:
+    """``text`` with every MyST role replaced by plain Markdown; code spans are left alone."""
+
+    def replace(match: re.Match) -> str:
+        role = match.group("role")
+        if role is None:
+            return match.group(0)
+        body = " ".join(match.group("body").split())
+        handler = ROLES.get(role)
+        if handler is None:
+            raise state.fail(f"the MyST role {{{role}}}`{body}`", no_rule=True)
+        return handler(role, body, state)
+
+    return INLINE.sub(replace, text)
+
+
+def _link(text: str, url: str) -> str:
+    text = text.replace("[", r"\[").replace("]", r"\]")
+    return f"[{text}]({url})"
+
+
+def _split(body: str) -> tuple[str | None, str]:
+    explicit = EXPLICIT.match(body)
+    return (explicit.group("text"), explicit.group("target").strip()) if explicit else (None, body)
+
+
+def _term(role: str, body: str, state: _Conversion) -> str:  # noqa: ARG001
+    text, target = _split(body)
+    glossary = state.chapter.book.glossary
+    term = glossary.get(" ".join(target.lower().split()))
+    if term is None:
+        raise state.fail(f"the term {target!r}, which is not in book/glossary.md")
+    book = state.chapter.book
+    return _link(text or target, book.page_url(GLOSSARY_PAGE, glossary_anchor(term)))
+
+
+def _doc(role: str, body: str, state: _Conversion) -> str:  # noqa: ARG001
+    text, target = _split(body)
+    here = posixpath.dirname(state.chapter.docname)
+    docname = (
+        target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(here, target))
+    )
+    book = state.chapter.book
+    if docname not in book.titles:
+        raise state.fail(f"{{doc}}`{body}`: there is no page {docname}")
+    title = text or book.titles[docname]
+    if docname.startswith("chapters/"):  # the learner notebook of that chapter, next to this one
+        return _link(title, f"{posixpath.basename(docname)}.ipynb")
+    return _link(title, book.page_url(docname))
+
+
+def _ref(role: str, body: str, state: _Conversion) -> str:
+    text, label = _split(body)
+    local = label in state.local
+    target = state.local.get(label) or state.chapter.book.labels.get(label)
+    if target is None:
+        raise state.fail(f"{{{role}}}`{body}`: no label {label!r} in the book")
+    number = f"Exercise {target.number}" if target.number is not None else None
+    if text is not None:
+        shown = text.replace("{number}", str(target.number)).replace("%s", str(target.number))
+    elif number is not None:
+        shown = number
+    elif target.title:
+        shown = f"*{target.title}*" if local else target.title
+    else:
+        raise state.fail(f"{{{role}}}`{body}`: {label!r} labels no heading, so the reference needs a text")
+    if local:  # the target is in this notebook: no link out of it
+        return shown
+    if target.docname.startswith("chapters/"):
+        return _link(shown, f"{posixpath.basename(target.docname)}.ipynb")
+    return _link(shown, state.chapter.book.page_url(target.docname, label))
+
+
+def _cite(role: str, body: str, state: _Conversion) -> str:
+    book = state.chapter.book
+    cited = []
+    for key in (k.strip() for k in body.split(",")):
+        if key not in book.references:
+            raise state.fail(f"{{{role}}}`{body}`: {key!r} is not in book/references.bib")
+        cited.append(book.references[key])
+    url = book.page_url(REFERENCES_PAGE)
+    if role == "cite:t":
+        return ", ".join(_link(f"{authors} ({year})", url) for authors, year in cited)
+    return "(" + "; ".join(_link(f"{authors}, {year}", url) for authors, year in cited) + ")"
+
+
+def _glue_reference(body: str, state: _Conversion) -> str:
+    name = body.split(":")[0].strip()
+    if name not in state.glued:
+        raise state.fail(f"the glued value {name!r}, which no code cell of this chapter glues")
+    where = "above" if state.glued[name] < state.cell else "below"
+    return f"`{name}` (computed {where})"
+
+
+def _glue(role: str, body: str, state: _Conversion) -> str:  # noqa: ARG001
+    return _glue_reference(body, state)
+
+
+def _math(role: str, body: str, state: _Conversion) -> str:  # noqa: ARG001
+    return f"${body}$"
+
+
+ROLES: dict[str, Callable[[str, str, _Conversion], str]] = {
+    "term": _term,
+    "doc": _doc,
+    "ref": _ref,
+    "numref": _ref,
+    "cite": _cite,
+    "cite:p": _cite,
+    "cite:t": _cite,
+    "glue": _glue,
+    "glue:any": _glue,
+    "glue:text": _glue,
+    "glue:md": _glue,
+    "math": _math,
+}
+
+
+def require_plain_markdown(nb: dict, chapter: Chapter) -> dict:
+    """Check that no Markdown cell has MyST left in it (a rule that missed something)."""
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for what, pattern in LEFTOVERS.items():
+            match = pattern.search(_source(cell))
+            if match:
+                raise EditionError(f"{chapter.name}, cell {i}: {what} is left: {match.group(0)!r}")
+    return nb
+
+
+# ---------------------------------------------------------------------------------------------
+# The editions
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An edition: the transforms that make one of its notebooks from a chapter, and where they go."""
+
+    name: str
+    folder: Path
+    transforms: tuple[Transform, ...]
+    extra_files: Callable[[], dict[Path, str]] = dict  # other generated files (a toc, a config)
+
+    def notebook(self, nb: dict, chapter: Chapter) -> dict:
+        for transform in self.transforms:
+            nb = transform(nb, chapter)
+        return nb
+
+    def files(self, chapters: list[Path], book: Book) -> dict[Path, str]:
+        """Every file of this edition and its content."""
+        files = {}
+        for path in chapters:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            files[self.folder / path.name] = dumps(self.notebook(nb, Chapter(path.stem, book)))
+        return {**files, **self.extra_files()}
+
+
+EDITIONS = (
+    Edition(
+        "student",
+        STUDENT,
+        (
+            remove_solutions,
+            require_placeholders,
+            nbgrader_checks,
+            add_note("student-edition", lambda chapter: STUDENT_NOTE),
+            *NBSTRIPOUT,
+        ),
+        student_book_files,
+    ),
+    Edition(
+        "learner",
+        LEARNER,
+        (add_note("learner-edition", learner_note), myst_to_markdown, require_plain_markdown, *NBSTRIPOUT),
+    ),
+)
+
+
+def edition(name: str) -> Edition:
+    return next(e for e in EDITIONS if e.name == name)
+
+
+def student_notebook(chapter: Path) -> dict:
+    """The student version of ``chapter`` (a notebook as a JSON dict)."""
+    nb = json.loads(chapter.read_text(encoding="utf-8"))
+    return edition("student").notebook(nb, Chapter(chapter.stem, load_book()))
+
+
+def learner_notebook(chapter: Path) -> dict:
+    """The learner version of ``chapter`` (a notebook as a JSON dict)."""
+    nb = json.loads(chapter.read_text(encoding="utf-8"))
+    return edition("learner").notebook(nb, Chapter(chapter.stem, load_book()))
+
+
+def chapters() -> list[Path]:
+    return sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def expected_files(editions: tuple[Edition, ...] = EDITIONS) -> dict[Path, str]:
+    """Every generated file of ``editions`` and its content."""
+    book = load_book()
+    return {path: text for e in editions for path, text in e.files(chapters(), book).items()}
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report files that are out of date")
+    parser.add_argument("--edition", choices=[e.name for e in EDITIONS], help="only this edition")
+    args = parser.parse_args(argv)
+    editions = tuple(e for e in EDITIONS if args.edition in (None, e.name))
+    try:
+        files = expected_files(editions)
+    except EditionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stale = sorted(p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text)
+    extra = sorted({p for e in editions for p in e.folder.glob("*.ipynb")} - set(files))
+    if args.check:
+        for path in stale + extra:
+            print(f"{_shown(path)} is out of date; run `make editions`.")
+        return 1 if stale or extra else 0
+    for path in stale:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(files[path], encoding="utf-8")
+        print(f"wrote {_shown(path)}")
+    for path in extra:
+        path.unlink()
+        print(f"removed {_shown(path)} (its chapter is gone)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
