@@ -13,10 +13,7 @@ saying what to install (``tests/browser_tools.py``).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -31,21 +28,6 @@ const body = document.body.cloneNode(true);
 body.querySelectorAll('pre, code, script, style, mjx-assistive-mml').forEach(e => e.remove());
 return body.innerText;
 """
-
-
-@pytest.fixture(scope="module")
-def server(html_root):
-    handler = functools.partial(_QuietHandler, directory=str(html_root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
 
 
 @pytest.fixture(scope="module")
