@@ -7,10 +7,14 @@ test in ``tests/test_notebooks_static.py`` enforces that order.
 
 The package is split into one module per concern, imported in one direction:
 
-``runtime``     environment variables, seeding and op determinism
-``data``        MNIST from the repository's file, splits and sampling
+``runtime``     environment variables, allocator, thread pools, seeding and op determinism
+``book``        ``glue``: computed values for the book's prose (works without myst-nb)
+``data``        MNIST from the repository's file, UCI digits, splits and sampling
 ``models``      the course's Keras models
+``pretrained``  the shipped models in ``models/``: SHA-256-checked loading, portable saving
 ``training``    compact, deterministic training loops and their logs
+``transfer``    cutting, freezing, feature extraction and label-budget sweeps
+``evaluation``  accuracy intervals, paired comparisons, confusion matrices
 ``plots``       matplotlib figures used by the chapters
 ``exercises``   checked exercises: ``Exercise.check()``, ``hint()``, ``solution()``
 ``checks``      the exercises of each chapter (``checks.chNN``)

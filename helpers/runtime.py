@@ -108,7 +108,7 @@ def configure_malloc() -> list[str]:
 
 
 def available_cpus(
-    *, proc_cgroup: Path = Path("/proc/self/cgroup"), cgroup_root: Path = Path("/sys/fs/cgroup")
+    *, proc_cgroup: str | Path = Path("/proc/self/cgroup"), cgroup_root: str | Path = Path("/sys/fs/cgroup")
 ) -> int:
     """The number of CPUs this process may really use.
 
@@ -119,14 +119,23 @@ def available_cpus(
 
     Parameters
     ----------
-    proc_cgroup, cgroup_root : pathlib.Path
+    proc_cgroup, cgroup_root : str or pathlib.Path
         Where to read the process's cgroups and the cgroup file systems (for tests).
 
     Returns
     -------
     int
         At least 1.
+
+    Raises
+    ------
+    TypeError
+        If a path is neither a string nor a :class:`pathlib.Path`.
     """
+    for name, value in (("proc_cgroup", proc_cgroup), ("cgroup_root", cgroup_root)):
+        if not isinstance(value, str | os.PathLike):
+            raise TypeError(f"{name} must be a path (str or pathlib.Path), got {type(value).__name__}.")
+    proc_cgroup, cgroup_root = Path(proc_cgroup), Path(cgroup_root)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
@@ -210,7 +219,7 @@ def set_seed(seed: int) -> None:
     Parameters
     ----------
     seed : int
-        A non-negative integer (below 2**32).
+        A non-negative integer (below 2**32); NumPy integers are accepted too.
 
     Raises
     ------
@@ -219,8 +228,9 @@ def set_seed(seed: int) -> None:
     ValueError
         If ``seed`` is negative or too large.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer):
         raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r}).")
+    seed = int(seed)
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}.")
     import keras
