@@ -5,6 +5,9 @@ arguments, feeds the libraries the right arrays and returns small named results:
 
 - :func:`accuracy_ci` and :func:`accuracy_difference_ci` wrap
   :func:`scipy.stats.bootstrap` around the per-example "was it right?" vector;
+- :func:`binomial_accuracy_ci` is the Wilson score (or Clopper-Pearson exact)
+  interval of :meth:`scipy.stats.binomtest`'s ``proportion_ci``: the one to use on
+  small test sets and for accuracies near 0 or 1, where the bootstrap fails;
 - :func:`mcnemar_test` is McNemar's exact test, a :func:`scipy.stats.binomtest`
   on the examples where two models disagree;
 - :func:`most_confused_pairs` reads the largest off-diagonal cells of
@@ -23,6 +26,8 @@ from sklearn.metrics import confusion_matrix
 from helpers._validation import check_choice, check_fraction, check_int, check_labels
 
 _METHODS = ("percentile", "basic", "BCa")
+#: Binomial interval methods, and SciPy's name for each.
+_BINOMIAL_METHODS = {"wilson": "wilson", "clopper-pearson": "exact"}
 
 
 class Interval(NamedTuple):
@@ -137,6 +142,19 @@ def accuracy_ci(
     Interval
         ``estimate`` is the accuracy on all examples, ``low`` and ``high`` the
         interval's ends, all as fractions in [0, 1].
+
+    See Also
+    --------
+    binomial_accuracy_ci : the Wilson or Clopper-Pearson interval.
+
+    Notes
+    -----
+    The bootstrap sees only the variation present in the sample. When every
+    example is right (or every one wrong), every resample has the same accuracy
+    and the interval collapses to the point ``[estimate, estimate]``, which
+    claims a certainty that a small test set cannot give; on small test sets
+    and near 0 or 1 its intervals are too narrow in general. Use
+    :func:`binomial_accuracy_ci` there.
     """
     y_true, y_pred = _pair(y_true, y_pred)
     level, n_resamples, seed, method = _check_bootstrap_args(level, n_resamples, seed, method)
@@ -145,6 +163,64 @@ def accuracy_ci(
         (correct,), _mean, paired=False, level=level, n_resamples=n_resamples, seed=seed, method=method
     )
     return Interval(float(correct.mean()), low, high, level)
+
+
+def binomial_accuracy_ci(
+    y_true: object,
+    y_pred: object,
+    *,
+    level: float = 0.95,
+    method: str = "wilson",
+) -> Interval:
+    """Accuracy with a binomial confidence interval (Wilson score or Clopper-Pearson).
+
+    The number of correct answers among ``n`` independent test examples is
+    binomial, with the model's true accuracy as its success probability. The
+    interval holds the accuracies that this count is compatible with, at
+    ``level``, computed by :meth:`scipy.stats.binomtest`'s ``proportion_ci``.
+    Unlike the bootstrap (:func:`accuracy_ci`), it does not collapse to a point
+    for a perfect (or a zero) score: with 10 of 10 right, the 95 % Wilson
+    interval is about [0.72, 1].
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (n,)
+        True and predicted class indices.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+    method : {"wilson", "clopper-pearson"}, default "wilson"
+        ``"wilson"``: the Wilson score interval, whose coverage stays close to
+        ``level`` even for small ``n`` and accuracies near 0 or 1.
+        ``"clopper-pearson"``: the "exact" interval, whose coverage is at least
+        ``level`` for every ``n`` and accuracy; it is wider (conservative).
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the accuracy (correct / n), ``low`` and ``high`` the
+        interval's ends, all as fractions in [0, 1].
+
+    See Also
+    --------
+    accuracy_ci : the bootstrap interval.
+
+    References
+    ----------
+    E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
+    inference", JASA 22, 209-212. C. J. Clopper and E. S. Pearson (1934), "The use of
+    confidence or fiducial limits illustrated in the case of the binomial", Biometrika 26,
+    404-413. L. D. Brown, T. T. Cai and A. DasGupta (2001), "Interval estimation for a
+    binomial proportion", Statistical Science 16, 101-133 (the comparison of coverage).
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    level = check_fraction(level, "level")
+    method = check_choice(method, "method", tuple(_BINOMIAL_METHODS))
+    n = int(y_true.shape[0])
+    correct = int(np.sum(y_true == y_pred))
+    interval = stats.binomtest(correct, n).proportion_ci(
+        confidence_level=level, method=_BINOMIAL_METHODS[method]
+    )
+    return Interval(correct / n, float(interval.low), float(interval.high), level)
 
 
 def _difference(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import data, evaluation, models, plots, training, transfer
+from helpers import book, data, evaluation, models, plots, pretrained, runtime, training, transfer
 
 X = np.zeros((4, 2))
 Y = np.array([0, 1, 0, 1])
@@ -23,6 +23,45 @@ CASES = [
     # runtime
     ("set_seed: not an int", lambda: helpers.set_seed(0.5), TypeError, "seed must be an int"),
     ("set_seed: negative", lambda: helpers.set_seed(-3), ValueError, "between 0 and"),
+    ("set_seed: a bool", lambda: helpers.set_seed(True), TypeError, "seed must be an int"),
+    (
+        "available_cpus: not a path",
+        lambda: runtime.available_cpus(proc_cgroup=3),
+        TypeError,
+        "must be a path",
+    ),
+    ("configure_malloc: takes no argument", lambda: runtime.configure_malloc(2), TypeError, "positional"),
+    ("configure_threads: takes no argument", lambda: runtime.configure_threads(1), TypeError, "positional"),
+    (
+        "configure_environment: takes no argument",
+        lambda: runtime.configure_environment(1),
+        TypeError,
+        "positional",
+    ),
+    # book
+    ("glue: name with a space", lambda: book.glue("test acc", 1.0), ValueError, "letters, digits"),
+    ("has_myst_nb: takes no argument", lambda: book.has_myst_nb(1), TypeError, "positional"),
+    # pretrained
+    (
+        "load_pretrained: unknown name",
+        lambda: pretrained.load_pretrained("resnet"),
+        ValueError,
+        "Unknown pretrained",
+    ),
+    ("load_pretrained: not a string", lambda: pretrained.load_pretrained(3), TypeError, "must be a string"),
+    (
+        "save_portable: not a model",
+        lambda: pretrained.save_portable("m", "/tmp/m.keras"),
+        TypeError,
+        "keras.Model",
+    ),
+    ("portable_config: not a dict", lambda: pretrained.portable_config([1]), TypeError, "must be a dict"),
+    (
+        "file_sha256: missing file",
+        lambda: pretrained.file_sha256("/no/such/file"),
+        FileNotFoundError,
+        "No such",
+    ),
     # data
     (
         "load_mnist: missing file",
@@ -128,6 +167,24 @@ CASES = [
         "method",
     ),
     (
+        "binomial_accuracy_ci: length mismatch",
+        lambda: evaluation.binomial_accuracy_ci(Y, Y[:3]),
+        ValueError,
+        "different numbers",
+    ),
+    (
+        "binomial_accuracy_ci: level of 95",
+        lambda: evaluation.binomial_accuracy_ci(Y, Y, level=95),
+        ValueError,
+        "strictly between 0 and 1",
+    ),
+    (
+        "binomial_accuracy_ci: unknown method",
+        lambda: evaluation.binomial_accuracy_ci(Y, Y, method="agresti-coull"),
+        ValueError,
+        "method",
+    ),
+    (
         "accuracy_difference_ci: empty",
         lambda: evaluation.accuracy_difference_ci(Y[:0], Y[:0], Y, Y, paired=False, seed=0),
         ValueError,
@@ -178,7 +235,7 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 def test_every_public_function_appears_in_the_table():
     """A new public function must get a row above."""
     covered = {name.split(":")[0] for name, *_ in CASES}
-    modules = [data, evaluation, models, plots, training, transfer]
+    modules = [book, data, evaluation, models, plots, pretrained, runtime, training, transfer]
     public = [
         name
         for module in modules

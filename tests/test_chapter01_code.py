@@ -9,7 +9,17 @@ from notebook_tools import ROOT, definitions
 
 CH1 = definitions(
     ROOT / "chapters" / "01_neuron.ipynb",
-    ["neuron", "sigmoid", "sigmoid_prime", "tanh_prime", "relu", "relu_prime", "softmax", "dense_params"],
+    [
+        "neuron",
+        "sigmoid",
+        "sigmoid_prime",
+        "tanh_prime",
+        "relu",
+        "relu_prime",
+        "softmax",
+        "dense_params",
+        "best_line_accuracy",
+    ],
 )
 Z = np.linspace(-8, 8, 161)
 
@@ -57,3 +67,26 @@ def test_parameter_count_by_hand_matches_keras():
         CH1.dense_params(784, 256) + CH1.dense_params(256, 128) + CH1.dense_params(128, 10)
         == model.count_params()
     )
+
+
+def test_best_line_accuracy_of_separable_points_is_one():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 2))
+    y = (x @ np.array([1.0, -2.0]) + 0.3 > 0).astype(int)
+    assert CH1.best_line_accuracy(x, y) == 1.0
+    assert CH1.best_line_accuracy(x, 1 - y) == 1.0  # either orientation
+
+
+def test_best_line_accuracy_of_the_four_xor_corners_is_three_quarters():
+    corners = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], dtype=float)
+    assert CH1.best_line_accuracy(corners, np.array([0, 0, 1, 1])) == 0.75
+
+
+def test_best_line_accuracy_matches_a_logistic_regression_on_separable_data():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.normal(-1, 0.5, (40, 2)), rng.normal(1, 0.5, (40, 2))])
+    y = np.repeat([0, 1], 40)
+    fitted = LogisticRegression(C=np.inf).fit(x, y)
+    assert CH1.best_line_accuracy(x, y) >= np.mean(fitted.predict(x) == y)

@@ -1,4 +1,5 @@
-"""Chapter 5's teaching code (a bootstrap by hand, per-class scores) agrees with SciPy and scikit-learn."""
+"""Chapter 5's teaching code (a bootstrap and a Wilson interval by hand, per-class scores) agrees with
+SciPy and scikit-learn."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from notebook_tools import ROOT, definitions
 from scipy import stats
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-CH5 = definitions(ROOT / "chapters" / "05_evaluation.ipynb", ["bootstrap_accuracy", "per_class_scores"])
+CH5 = definitions(
+    ROOT / "chapters" / "05_evaluation.ipynb", ["bootstrap_accuracy", "per_class_scores", "wilson_interval"]
+)
+CH5.wilson_interval.__globals__.update(stats=stats)
 
 
 @pytest.mark.parametrize("accuracy", [0.6, 0.97])
@@ -48,3 +52,11 @@ def test_per_class_scores_on_a_hand_computed_matrix():
     np.testing.assert_allclose(precision, [8 / 9, 9 / 11])
     np.testing.assert_allclose(recall, [8 / 10, 9 / 10])
     np.testing.assert_allclose(f1, [2 * 8 / (2 * 8 + 2 + 1), 2 * 9 / (2 * 9 + 1 + 2)])
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "level"), [(20, 20, 0.95), (0, 20, 0.95), (14, 40, 0.95), (9660, 10000, 0.9)]
+)
+def test_wilson_interval_by_hand_matches_scipy(k, n, level):
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    assert CH5.wilson_interval(k, n, level) == pytest.approx((ci.low, ci.high), abs=1e-12)

@@ -9,7 +9,8 @@ from notebook_tools import ROOT, definitions
 from scipy import ndimage
 
 CH6 = definitions(
-    ROOT / "chapters" / "06_faq_outlook.ipynb", ["lora_params", "shifted_copies", "pseudo_label", "repeat_to"]
+    ROOT / "chapters" / "06_faq_outlook.ipynb",
+    ["lora_params", "shifted_copies", "pseudo_label", "repeat_to", "cosine_similarity"],
 )
 CH6.pseudo_label.__globals__.update(keras=keras)
 
@@ -76,3 +77,13 @@ def test_repeat_to_repeats_whole_copies_up_to_n(n_examples, n):
     xx, yy = CH6.repeat_to(x, y, n)
     assert len(yy) >= n and len(yy) % n_examples == 0 and len(yy) - n < n_examples
     np.testing.assert_array_equal(xx[:, 0], yy)
+
+
+def test_cosine_similarity_matches_scikit_learn_row_by_row():
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    rng = np.random.default_rng(3)
+    a, b = rng.random((6, 4, 4)), rng.random((6, 4, 4))
+    theirs = np.diag(cosine_similarity(a.reshape(6, -1), b.reshape(6, -1))).mean()
+    assert CH6.cosine_similarity(a, b) == pytest.approx(theirs)
+    assert CH6.cosine_similarity(a, 3 * a) == pytest.approx(1.0)

@@ -1,4 +1,4 @@
-"""helpers.evaluation: bootstrap intervals, McNemar's test, most-confused pairs."""
+"""helpers.evaluation: bootstrap and binomial intervals, McNemar's test, most-confused pairs."""
 
 from __future__ import annotations
 
@@ -56,9 +56,107 @@ def test_accuracy_ci_is_reproducible_and_narrower_at_lower_level():
     assert wide.high - wide.low > narrow.high - narrow.low
 
 
-def test_accuracy_ci_of_a_perfect_model_is_a_point():
+def test_accuracy_ci_of_a_perfect_model_runs_even_with_bca():
+    # SciPy's BCa warns and returns NaN when every resample is equal; the helper must not.
+    # (The interval it returns is the degenerate [1, 1]: use binomial_accuracy_ci there.)
     y = np.arange(10)
-    assert evaluation.accuracy_ci(y, y, seed=0, method="BCa") == Interval(1.0, 1.0, 1.0, 0.95)
+    ci = evaluation.accuracy_ci(y, y, seed=0, method="BCa")
+    assert ci.estimate == 1.0 and not np.isnan([ci.low, ci.high]).any()
+
+
+def _wilson(k: int, n: int, level: float) -> tuple[float, float]:
+    """The Wilson score interval from its closed form (Wilson, 1927)."""
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return centre - half, centre + half
+
+
+def test_wilson_interval_of_ten_out_of_ten_is_about_0722_to_1():
+    y = np.arange(10)
+    ci = evaluation.binomial_accuracy_ci(y, y)
+    assert isinstance(ci, Interval)
+    assert ci.estimate == 1.0 and ci.high == 1.0 and ci.level == 0.95
+    # For a perfect score the lower end is n / (n + z^2), with z = 1.96 at 95 %.
+    assert ci.low == pytest.approx(10 / (10 + stats.norm.ppf(0.975) ** 2))
+    assert ci.low == pytest.approx(0.7225, abs=1e-4)
+
+
+def test_wilson_interval_of_a_zero_score_mirrors_the_perfect_one():
+    y = np.zeros(10, dtype=int)
+    ci = evaluation.binomial_accuracy_ci(y, y + 1)
+    assert ci.estimate == 0.0 and ci.low == 0.0
+    assert ci.high == pytest.approx(1 - 0.7224672, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "level"), [(7, 10, 0.95), (1, 20, 0.9), (970, 1000, 0.99), (38, 40, 0.95)]
+)
+def test_wilson_interval_matches_its_closed_form(k, n, level):
+    y = np.zeros(n, dtype=int)
+    pred = np.where(np.arange(n) < k, 0, 1)
+    ci = evaluation.binomial_accuracy_ci(y, pred, level=level)
+    assert ci.estimate == pytest.approx(k / n)
+    assert (ci.low, ci.high) == pytest.approx(_wilson(k, n, level))
+
+
+@pytest.mark.parametrize(("k", "n"), [(10, 10), (0, 10), (7, 10), (38, 40)])
+def test_clopper_pearson_interval_matches_the_beta_quantiles(k, n):
+    y = np.zeros(n, dtype=int)
+    pred = np.where(np.arange(n) < k, 0, 1)
+    ci = evaluation.binomial_accuracy_ci(y, pred, method="clopper-pearson")
+    low = stats.beta.ppf(0.025, k, n - k + 1) if k > 0 else 0.0
+    high = stats.beta.ppf(0.975, k + 1, n - k) if k < n else 1.0
+    assert (ci.low, ci.high) == pytest.approx((low, high))
+    if k == n:  # a perfect score: the lower end is (alpha / 2) ** (1 / n)
+        assert ci.low == pytest.approx(0.025 ** (1 / n))
+
+
+def test_clopper_pearson_is_wider_than_wilson():
+    y, p = _predictions(n=60, accuracy=0.9)
+    wilson = evaluation.binomial_accuracy_ci(y, p)
+    exact = evaluation.binomial_accuracy_ci(y, p, method="clopper-pearson")
+    assert exact.low < wilson.low <= wilson.estimate <= wilson.high < exact.high
+
+
+def test_wilson_and_bootstrap_agree_on_a_large_test_set():
+    y, p = _predictions(n=5000)
+    wilson = evaluation.binomial_accuracy_ci(y, p)
+    boot = evaluation.accuracy_ci(y, p, seed=0)
+    assert wilson.estimate == boot.estimate
+    assert (wilson.low, wilson.high) == pytest.approx((boot.low, boot.high), abs=0.003)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"level": 0.0}, ValueError, "level must be strictly between 0 and 1"),
+        ({"level": "95%"}, TypeError, "level must be a float"),
+        (
+            {"method": "exact"},
+            ValueError,
+            "Unknown method 'exact'; choose one of 'wilson', 'clopper-pearson'",
+        ),
+    ],
+)
+def test_binomial_accuracy_ci_rejects_bad_options(kwargs, error, match):
+    y, p = _predictions(n=50)
+    with pytest.raises(error, match=match):
+        evaluation.binomial_accuracy_ci(y, p, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "match"),
+    [
+        ([0, 1, 2], [0, 1], "different numbers of samples"),
+        ([0, 1], np.eye(2), "one-hot"),
+        ([], [], "empty"),
+    ],
+)
+def test_binomial_accuracy_ci_rejects_bad_labels(y_true, y_pred, match):
+    with pytest.raises(ValueError, match=match):
+        evaluation.binomial_accuracy_ci(y_true, y_pred)
 
 
 @pytest.mark.parametrize(

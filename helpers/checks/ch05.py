@@ -155,8 +155,9 @@ def _check_leak_size(
             "model (`continue_training` does) and train for five epochs?"
         )
     return (
-        "a small leaked set is memorised just as completely, and training on it also hurts the untouched "
-        "half: small target test sets, the normal case in transfer learning, are the most vulnerable."
+        "a small leaked set is memorised just as completely, and here the reported number was inflated "
+        "even more than with 5,000 leaked images: small target test sets, common in transfer learning, "
+        "are easy to memorise."
     )
 
 
@@ -304,7 +305,7 @@ def _check_class_weights(unweighted: object, weighted: object, larger_change: ob
         raise Wrong("by your own numbers, the other one moved more: compare the two changes, in points.")
     return (
         "you gained recall on the rare class and paid little accuracy (look at the precision of 9 too: "
-        "more images are now called 9). With 40 nines, compare the intervals before claiming the gain."
+        "what did the extra nines cost?). With 40 nines, compare the intervals before claiming the gain."
     )
 
 

@@ -7,7 +7,9 @@ and ``checks.lora_count.solution()`` for the solution.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_int, as_list
 
@@ -54,9 +56,11 @@ lora_count = Exercise(
 
 _THRESHOLDS = (0.5, 0.9, 0.99)
 _N_UNLABELLED = 9975
+_N_TEST = 4861  # the target test set: predictions of this length were made on the wrong images
 
 
-def _check_threshold(kept: object, best_threshold: object) -> str:
+def _kept_counts(kept: object) -> dict[float, int]:
+    """``kept`` as {threshold: count}, or :class:`Wrong`."""
     template = "a dict {threshold: number of pseudo-labels kept}, one entry per threshold of the exercise"
     if kept is Ellipsis:
         raise NotAttempted(f"replace the `...` in `kept` with {template}.")
@@ -66,55 +70,167 @@ def _check_threshold(kept: object, best_threshold: object) -> str:
         keys = {float(k) for k in kept}
     except (TypeError, ValueError):
         keys = set()
-    if keys != set(_THRESHOLDS):
+    if keys != set(_THRESHOLDS) or len(kept) != len(_THRESHOLDS):
         raise Wrong(f"`kept` should have exactly the three thresholds of the exercise as keys: {template}.")
-    counts = {float(k): as_int(v, f"kept[{k!r}]") for k, v in kept.items()}
+    counts = {float(k): as_int(v, "each value of `kept`") for k, v in kept.items()}
     if any(not 0 <= c <= _N_UNLABELLED for c in counts.values()):
         raise Wrong("each count is a number of unlabelled images kept, between 0 and 9,975.")
-    if not counts[0.5] >= counts[0.9] >= counts[0.99]:
+    low, middle, high = (counts[t] for t in _THRESHOLDS)
+    if not low >= middle >= high:
         raise Wrong(
             "a higher threshold can only keep fewer pseudo-labels: check which count belongs to which key."
         )
-    if counts[0.5] == counts[0.99]:
+    if low == high:
         raise Wrong("every threshold kept the same number: pass `threshold` on to `pseudo_label`.")
-    if best_threshold is Ellipsis:
-        raise NotAttempted(
-            "replace the `...` in `best_threshold` with the threshold that gave the best accuracy."
+    return counts
+
+
+def _validation_labels(val_labels: object) -> np.ndarray:
+    try:
+        labels = (
+            np.asarray(val_labels) if not isinstance(val_labels, (str, bytes, Mapping)) else np.array(None)
         )
+    except (TypeError, ValueError):  # ragged lists and the like
+        labels = np.array(None)
+    if labels.ndim != 1 or labels.size < 10 or not np.issubdtype(labels.dtype, np.integer):
+        raise Wrong(
+            "`val_labels` should be the labels of the validation images, `y_val_t`, as the answer cell "
+            "sets it: run that cell as given."
+        )
+    return labels
+
+
+def _predictions(value: object, n_val: int) -> dict[float, np.ndarray]:
+    """``value`` as {threshold: predicted labels of the validation images}, or :class:`Wrong`."""
+    template = "a dict {threshold: predicted labels of the validation images}, one entry per threshold"
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `val_predictions` with {template}.")
+    if not isinstance(value, Mapping):
+        raise Wrong(f"`val_predictions` should be {template}, got a {type(value).__name__}.")
+    try:
+        keys = {float(k) for k in value}
+    except (TypeError, ValueError):
+        keys = set()
+    if keys != set(_THRESHOLDS) or len(value) != len(_THRESHOLDS):
+        raise Wrong(
+            f"`val_predictions` should have the three thresholds of the exercise as keys: {template}."
+        )
+    predictions = {}
+    for key, entry in value.items():
+        if entry is Ellipsis:
+            raise NotAttempted("replace the `...` in `val_predictions` with the predicted labels.")
+        if isinstance(entry, (str, bytes, Mapping)):
+            raise Wrong(
+                f"each value of `val_predictions` should be an array of labels, got a {type(entry).__name__}."
+            )
+        try:
+            arr = np.asarray(entry)
+        except (TypeError, ValueError):
+            raise Wrong("each value of `val_predictions` should be an array of predicted labels.") from None
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise Wrong("each value of `val_predictions` should be an array of predicted labels (numbers).")
+        if arr.ndim == 2 and arr.shape[0] in (n_val, _N_TEST):
+            raise Wrong(
+                "`val_predictions` holds probabilities; give the predicted labels, "
+                "`probabilities.argmax(axis=1)`, one per image."
+            )
+        if arr.ndim != 1:
+            raise Wrong(
+                "each value of `val_predictions` should be a 1-D array: one predicted label per image."
+            )
+        if arr.shape[0] == _N_TEST != n_val:
+            raise Wrong(
+                "`val_predictions` holds one label per *test* image (4,861 of them). The threshold must be "
+                "chosen without the test set: predict the validation images, `val_feats`."
+            )
+        if arr.shape[0] != n_val:
+            raise Wrong(
+                "each value of `val_predictions` should hold one predicted label per validation image, "
+                "as many as `val_labels` has."
+            )
+        predictions[float(key)] = arr
+    if all(np.array_equal(predictions[t], predictions[_THRESHOLDS[0]]) for t in _THRESHOLDS):
+        raise Wrong("all three thresholds gave the same predictions: retrain the head for each threshold.")
+    return predictions
+
+
+def _check_threshold(
+    val_labels: object, kept: object, val_predictions: object, best_threshold: object
+) -> str:
+    labels = _validation_labels(val_labels)
+    _kept_counts(kept)
+    predictions = _predictions(val_predictions, labels.shape[0])
+    if best_threshold is Ellipsis:
+        raise NotAttempted("replace the `...` in `best_threshold` with the threshold you choose.")
     try:
         best = float(best_threshold)
     except (TypeError, ValueError, OverflowError):
         raise Wrong("`best_threshold` should be one of the keys of `kept`.") from None
     if best not in _THRESHOLDS:
         raise Wrong("`best_threshold` should be one of the keys of `kept`.")
+    accuracy = {t: float(np.mean(p == labels)) for t, p in predictions.items()}
+    if accuracy[best] < max(accuracy.values()):
+        raise Wrong(
+            "by your own validation predictions, another threshold has a higher validation accuracy. "
+            "Choose the threshold on the validation set, not on the test set, and not by the number "
+            "or the quality of the pseudo-labels."
+        )
     return (
-        "the lower the threshold, the more pseudo-labels, and the more of them wrong. "
-        "Choose it on a validation set, not on the test set."
+        "chosen on the validation set. Compare your three validation accuracies: on 1,000 images, "
+        "differences of a point or two are within the noise (chapter 5). Measure the chosen head on the "
+        "test set once, and do not go back to change the threshold."
     )
 
 
+def _reference_predictions(accuracies: Sequence[float], n: int = 1000) -> tuple[np.ndarray, dict]:
+    """Validation labels and predictions with the given accuracies (for the tests of the check)."""
+    labels = np.arange(n) % 5
+    predictions = {}
+    for threshold, accuracy in zip(_THRESHOLDS, accuracies):
+        wrong = np.arange(n) >= round(accuracy * n)
+        predictions[threshold] = np.where(wrong, (labels + 1) % 5, labels)
+    return labels, predictions
+
+
+_REF_LABELS, _REF_PREDICTIONS = _reference_predictions((0.844, 0.860, 0.856))  # as measured
+_REF_KEPT = {0.5: 9703, 0.9: 7307, 0.99: 4776}
+
 threshold = Exercise(
     "threshold",
-    answers=["kept", "best_threshold"],
+    answers=["val_labels", "kept", "val_predictions", "best_threshold"],
     checker=_check_threshold,
     hints=[
-        "Call `pseudo_label(head, pool_feats[unlabelled], threshold)` for each threshold and count `len(keep)`.",
-        "Retrain with `fit_head` on the labelled and pseudo-labelled features, then `test_accuracy(..., test_feats)`.",
+        "For each threshold: `keep, guessed = pseudo_label(head, pool_feats[unlabelled], threshold)`, count "
+        "`len(keep)`, retrain the head with `fit_head` on the labelled and pseudo-labelled features, and "
+        "predict the validation features: `retrained(val_feats)`, then `.argmax(axis=1)`.",
+        "Compute each threshold's validation accuracy, `np.mean(val_predictions[t] == val_labels)`, and "
+        "choose the threshold with the highest. Only then measure that one head on the test set.",
     ],
     solution=(
-        "```python\nkept, accuracy = {}, {}\nfor t in (0.5, 0.9, 0.99):\n"
+        "```python\nkept, val_predictions, val_accuracy, heads = {}, {}, {}, {}\n"
+        "for t in (0.5, 0.9, 0.99):\n"
         "    keep, guessed = pseudo_label(head, pool_feats[unlabelled], t)\n    kept[t] = len(keep)\n"
         "    feats = np.concatenate([pool_feats[labelled], pool_feats[unlabelled][keep]])\n"
-        "    accuracy[t] = test_accuracy(fit_head(feats, np.concatenate([y_pool[labelled], guessed]), seed=0), "
-        "test_feats)\nbest_threshold = max(accuracy, key=accuracy.get)\n```"
+        "    heads[t] = fit_head(feats, np.concatenate([y_pool[labelled], guessed]), seed=0)\n"
+        "    val_predictions[t] = keras.ops.convert_to_numpy(heads[t](val_feats)).argmax(axis=1)\n"
+        "    val_accuracy[t] = np.mean(val_predictions[t] == val_labels)\n"
+        "best_threshold = max(val_accuracy, key=val_accuracy.get)\n"
+        "print(test_accuracy(heads[best_threshold], test_feats))  # once, for the chosen head\n```"
     ),
-    reference=({0.5: 9703, 0.9: 7307, 0.99: 4776}, 0.99),
+    reference=(_REF_LABELS, _REF_KEPT, _REF_PREDICTIONS, 0.9),
     mistakes=[
-        ({0.5: 4776, 0.9: 7307, 0.99: 9703}, 0.99),
-        ({0.5: 7307, 0.9: 7307, 0.99: 7307}, 0.9),
-        ({0.5: 9703, 0.9: 7307, 0.99: 4776}, 0.95),
-        ({0.5: 0.97, 0.9: 0.73, 0.99: 0.48}, 0.99),
-        ([9703, 7307, 4776], 0.99),
+        (_REF_LABELS, _REF_KEPT, _REF_PREDICTIONS, 0.99),  # chosen on the test set
+        (_REF_LABELS, _REF_KEPT, _REF_PREDICTIONS, 0.5),  # most pseudo-labels
+        (
+            _REF_LABELS,
+            _REF_KEPT,
+            {t: np.zeros(_N_TEST, dtype=int) + i for i, t in enumerate(_THRESHOLDS)},
+            0.9,
+        ),
+        (_REF_LABELS, _REF_KEPT, {t: np.eye(5)[p] for t, p in _REF_PREDICTIONS.items()}, 0.9),
+        (_REF_LABELS, {0.5: 4776, 0.9: 7307, 0.99: 9703}, _REF_PREDICTIONS, 0.9),
+        (_REF_LABELS, _REF_KEPT, _REF_PREDICTIONS, 0.95),
+        (_REF_LABELS, _REF_KEPT, {0.5: 0.844, 0.9: 0.86, 0.99: 0.856}, 0.9),
     ],
 )
 
@@ -211,7 +327,8 @@ def _check_augment_budget(gains_5: object, gains_50: object, gain_larger_with_50
     if gap < spread:
         return (
             "the two averages differ by less than the seeds disagree with each other: with two draws, "
-            "this difference is noise. The shifts bring an invariance the CNN's pooling mostly has already."
+            "this difference is noise. The chapter measured that the CNN's features change less under a "
+            "one-pixel shift than the pixels do: the shifts add an invariance the features partly have."
         )
     return (
         "the difference is larger than the spread over these two seeds; more seeds (and an interval, as in "
