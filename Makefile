@@ -119,7 +119,7 @@ check: lint unit
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python scripts/check_stripped.py
+	$(BIN)/nbstripout --verify chapters/*.ipynb student/*.ipynb learner/*.ipynb
 
 unit: env
 	$(BIN)/python -m pytest tests
@@ -175,6 +175,7 @@ format: env
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/nbstripout chapters/*.ipynb
+	$(BIN)/python scripts/editions.py
 
 clean:
 	rm -rf _build
