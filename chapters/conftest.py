@@ -5,18 +5,22 @@ and glued in ``_build/nbval-outputs/<chapter>.json`` so that
 ``tests/built/test_determinism.py`` can compare this execution with the book
 build's own (a second fresh kernel): every glued number and printed line must
 be identical. We also keep the kernel's peak memory (``VmHWM``, Linux) in
-``_build/nbval-outputs/peak-memory.json`` for ``tests/built/test_budgets.py``.
+``_build/nbval-outputs/peak-memory.json`` for ``tests/built/test_budgets.py``, and each
+chapter's wall time (first cell to last, kernel start excluded) in ``wall-time.json``: a
+measurement for the README, not a test.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "_build" / "nbval-outputs"
 _RECORDED: dict[str, list[dict]] = defaultdict(list)
 _PEAK_MB: dict[str, float] = {}
+_WALL: dict[str, list[float]] = {}
 
 
 def _kernel_peak_mb(item) -> float | None:
@@ -55,11 +59,18 @@ def comparable_outputs(outputs: list[dict]) -> list[str]:
     return texts
 
 
+def pytest_runtest_setup(item):
+    if hasattr(item, "cell_num"):
+        _WALL.setdefault(Path(str(item.parent.fspath)).stem, [time.perf_counter(), 0.0])
+
+
 def pytest_runtest_teardown(item):
     outputs = getattr(item, "test_outputs", None)
     if outputs is None or not hasattr(item, "cell_num"):
         return
     stem = Path(str(item.parent.fspath)).stem
+    if stem in _WALL:
+        _WALL[stem][1] = time.perf_counter()
     _RECORDED[stem].append({"cell": item.cell_num, "outputs": comparable_outputs(outputs)})
     peak = _kernel_peak_mb(item)
     if peak is not None:
@@ -74,3 +85,5 @@ def pytest_sessionfinish(session):
         (OUT / f"{stem}.json").write_text(json.dumps(cells, indent=1) + "\n")
     if _PEAK_MB:
         (OUT / "peak-memory.json").write_text(json.dumps(_PEAK_MB, indent=1) + "\n")
+    wall = {stem: round(end - start, 1) for stem, (start, end) in _WALL.items() if end}
+    (OUT / "wall-time.json").write_text(json.dumps(wall, indent=1) + "\n")
