@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # Colab-like one (requirements/colab.txt, on Python 3.12 like Colab).
 LEARNER ?= .venv-learner
 COLAB   ?= .venv-colab
-COLAB_PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+COLAB_PYTHON ?= $(shell python3.12 -c 'import sys; print(sys.executable)' 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
 # Jupyter's data path for the test run: a kernel "hotl-learner" that runs the learner
 # environment's Python through Binder's `start`.
 JUPYTER_TEST_PATH := $(CURDIR)/_build/jupyter
