@@ -9,6 +9,16 @@ import pytest
 from helpers import book
 
 
+@pytest.fixture(autouse=True)
+def _no_shell_left_behind():
+    """myst-nb's glue formats through IPython's InteractiveShell singleton, creating one; clear it
+    so later tests (helpers.exercises prints outside a shell) see no shell, as in plain Python."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    yield
+    InteractiveShell.clear_instance()
+
+
 @pytest.fixture
 def shown(monkeypatch):
     """Everything displayed, by helpers (IPython.display.display) or by myst-nb."""
