@@ -78,6 +78,19 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
     return int(value)
 
 
+def check_seed(value: object, name: str = "seed") -> int:
+    """Return ``value`` as a seed: a Python or NumPy integer from 0 to 2**32 - 1.
+
+    Every ``seed=`` argument of ``helpers`` goes through this one validator, so that they all
+    accept the same values (NumPy's generators and TensorFlow accept 32-bit unsigned seeds).
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r}).")
+    if not 0 <= int(value) < 2**32:
+        raise ValueError(f"{name} must be between 0 and 2**32 - 1, got {value}.")
+    return int(value)
+
+
 def check_fraction(value: object, name: str) -> float:
     """Return ``value`` as a float strictly between 0 and 1."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):

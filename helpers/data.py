@@ -21,6 +21,7 @@ from helpers._validation import (
     check_images,
     check_int,
     check_labels,
+    check_seed,
 )
 
 #: Where the course keeps its copy of MNIST (``data/mnist.npz`` at the repo root).
@@ -204,7 +205,7 @@ def sample_per_class(x: np.ndarray, y: np.ndarray, k: int, *, seed: int) -> Spli
     x = check_images(x, "x", min_dim=1)
     y = check_labels(y, "y", n_samples=x.shape[0])
     k = check_int(k, "k", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     classes, counts = np.unique(y, return_counts=True)
     if k > counts.min():
         raise ValueError(
@@ -240,7 +241,7 @@ def train_val_split(x: np.ndarray, y: np.ndarray, *, val_fraction: float = 0.1, 
     x = check_images(x, "x", min_dim=1)
     y = check_labels(y, "y", n_samples=x.shape[0])
     val_fraction = check_fraction(val_fraction, "val_fraction")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     n_classes = np.unique(y).size
     n_val = int(np.ceil(val_fraction * len(y)))
     if n_val < n_classes or len(y) - n_val < n_classes:
@@ -341,7 +342,7 @@ def load_uci_digits(
     from sklearn.datasets import load_digits
 
     test_fraction = check_fraction(test_fraction, "test_fraction")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     if not isinstance(framed, bool):
         raise TypeError(f"framed must be True or False, got {framed!r}.")
     bunch = load_digits()

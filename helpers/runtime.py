@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers._validation import check_seed
+
 #: glibc ``mallopt`` settings applied by :func:`configure_malloc`: parameter name ->
 #: (``mallopt`` parameter number, value, the environment variable that overrides it).
 MALLOC_SETTINGS: dict[str, tuple[int, int, str]] = {
@@ -228,11 +230,7 @@ def set_seed(seed: int) -> None:
     ValueError
         If ``seed`` is negative or too large.
     """
-    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r}).")
-    seed = int(seed)
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}.")
+    seed = check_seed(seed)
     import keras
     import tensorflow as tf
 

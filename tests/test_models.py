@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import pytest
 
 from helpers import models
@@ -35,6 +36,13 @@ def test_flat_inputs_need_no_flatten_layer():
         ({"input_shape": (28.0, 28)}, TypeError, "input_shape entry must be an int"),
         ({"output_activation": "relu"}, ValueError, "Unknown output_activation 'relu'"),
         ({"activation": "swishy"}, ValueError, "Unknown activation 'swishy'"),
+        (
+            {"hidden_units": "512"},
+            TypeError,
+            "hidden_units \\(an int or a sequence of ints\\) must be an int",
+        ),
+        ({"seed": -1}, ValueError, "seed must be between 0 and 2\\*\\*32 - 1"),
+        ({"seed": 1.0}, TypeError, "seed must be an int"),
     ],
 )
 def test_build_mlp_rejects_bad_arguments(kwargs, error, message):
@@ -65,7 +73,9 @@ def test_cnn_accepts_images_with_a_channel_axis_and_sets_bn_momentum():
         ({"input_shape": (6, 6)}, ValueError, "too small for 2 blocks"),
         ({"filters": ()}, ValueError, "filters is empty"),
         ({"filters": (0,)}, ValueError, "filters entry must be >= 1"),
-        ({"hidden_units": 0}, ValueError, "hidden_units must be >= 1"),
+        ({"hidden_units": 0}, ValueError, "hidden_units \\(an int or a sequence of ints\\) must be >= 1"),
+        ({"hidden_units": (64, 0)}, ValueError, "hidden_units entry must be >= 1"),
+        ({"seed": True}, TypeError, "seed must be an int"),
         ({"n_classes": 1.5}, TypeError, "n_classes must be an int"),
         ({"bn_momentum": 1.0}, ValueError, "bn_momentum must be strictly between 0 and 1"),
     ],
@@ -73,3 +83,24 @@ def test_cnn_accepts_images_with_a_channel_axis_and_sets_bn_momentum():
 def test_build_cnn_rejects_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         models.build_cnn(**kwargs)
+
+
+@pytest.mark.parametrize("build", [models.build_mlp, models.build_cnn], ids=["mlp", "cnn"])
+def test_one_call_shape_for_hidden_units(build):
+    """An int is one hidden layer, a sequence one layer per entry, in both builders."""
+    one = build(hidden_units=32)
+    two = build(hidden_units=[32, 16])
+    names = lambda m: [layer.name for layer in m.layers if layer.name.startswith("hidden_")]  # noqa: E731
+    assert names(one) == ["hidden_1"] and one.get_layer("hidden_1").units == 32
+    assert names(two) == ["hidden_1", "hidden_2"] and two.get_layer("hidden_2").units == 16
+
+
+@pytest.mark.parametrize("build", [models.build_mlp, models.build_cnn], ids=["mlp", "cnn"])
+def test_a_seed_fixes_the_initial_weights_whatever_ran_before(build):
+    first = build(seed=np.int64(7)).get_weights()
+    keras.utils.set_random_seed(123)  # another global state, and draws in between
+    build()
+    again = build(seed=7).get_weights()
+    other = build(seed=8).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not np.array_equal(first[0], other[0])
