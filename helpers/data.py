@@ -132,18 +132,30 @@ def scale_pixels(x: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     x : ndarray
-        Images with integer values 0-255 (any shape, samples first).
+        Images with integer values 0-255 (any shape, samples first), of an integer
+        or a float dtype.
 
     Returns
     -------
     ndarray of float32
         ``x / 255``.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside 0-255 or is not a whole number: images that are
+        already scaled (floats in [0, 1]) are refused rather than scaled twice.
     """
     arr = check_images(x, "x", min_dim=1)
     if arr.min() < 0 or arr.max() > 255:
         raise ValueError(
             f"x must hold pixel values in 0-255, got range {arr.min()} to {arr.max()}; "
             "it may already be scaled."
+        )
+    if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
+        raise ValueError(
+            f"x must hold whole pixel values 0-255, got fractions (range {arr.min()} to {arr.max()}); "
+            "it looks already scaled, so scaling it again would divide it by 255 twice."
         )
     return arr.astype(np.float32) / np.float32(255.0)
 

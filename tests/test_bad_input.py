@@ -7,16 +7,45 @@ files go deeper; this table makes sure no public function was left without check
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import inspect
+import os
 
 import numpy as np
 import pytest
 
 import helpers
-from helpers import book, data, evaluation, models, plots, pretrained, runtime, training, transfer
+from helpers import book, data, evaluation, exercises, models, plots, pretrained, runtime, training, transfer
 
 X = np.zeros((4, 2))
 Y = np.array([0, 1, 0, 1])
+
+
+def _exercise(**changes):
+    """An exercise with valid arguments, but for ``changes``."""
+    arguments = dict(
+        answers=("x",), checker=lambda x: None, hints=("a hint",), solution="", reference=(1,)
+    )
+    return exercises.Exercise(changes.pop("name", "ex"), **{**arguments, **changes})
+
+
+class _Said(Exception):
+    """What an exercise said: `evaluate` never raises, so its feedback is the clear error."""
+
+
+def _feedback_as_error(feedback):
+    raise _Said(f"{feedback.status.name}: {feedback.message}")
+
+
+def _grading(action):
+    """Run ``action`` as the autograder would (where a wrong answer raises)."""
+    before = os.environ.get("HOTL_GRADING")
+    os.environ["HOTL_GRADING"] = "1"
+    try:
+        action()
+    finally:
+        os.environ.pop("HOTL_GRADING") if before is None else os.environ.update(HOTL_GRADING=before)
 
 
 def _compiled_mlp():
@@ -112,6 +141,12 @@ CASES = [
         ValueError,
         "one-hot",
     ),
+    (
+        "scale_pixels: already scaled",
+        lambda: data.scale_pixels(np.array([[0.0, 0.5], [1.0, 0.25]])),
+        ValueError,
+        "looks already scaled",
+    ),
     ("frame_like_mnist: wrong shape", lambda: data.frame_like_mnist(np.zeros((8, 8))), ValueError, "shape"),
     ("frame_like_mnist: NaN", lambda: data.frame_like_mnist(np.full((1, 8, 8), np.nan)), ValueError, "NaN"),
     (
@@ -129,6 +164,35 @@ CASES = [
         "Unknown activation",
     ),
     ("build_cnn: zero classes", lambda: models.build_cnn(n_classes=0), ValueError, "n_classes"),
+    # exercises: the as_* readers raise Wrong, which Exercise.evaluate turns into feedback
+    ("grading: takes no argument", lambda: exercises.grading(1), TypeError, "positional"),
+    ("as_number: a string", lambda: exercises.as_number("3", "n"), exercises.Wrong, "string"),
+    ("as_int: a fraction", lambda: exercises.as_int(2.5, "n"), exercises.Wrong, "whole number"),
+    ("as_bool: a string", lambda: exercises.as_bool("True", "b"), exercises.Wrong, "without quotes"),
+    ("as_fraction: a percentage", lambda: exercises.as_fraction(85, "acc"), exercises.Wrong, "percentage"),
+    ("as_list: wrong length", lambda: exercises.as_list([1, 2], "xs", 3), exercises.Wrong, "should hold 3"),
+    ("as_array: wrong shape", lambda: exercises.as_array([1, 2], "a", (3,)), exercises.Wrong, "shape"),
+    ("call: not a function", lambda: exercises.call(3, "f"), exercises.Wrong, "should be a function"),
+    ("Exercise: bad name", lambda: _exercise(name="two words"), ValueError, "Python identifier"),
+    ("Exercise: no hints", lambda: _exercise(hints=()), ValueError, "hints must be"),
+    ("Exercise.hint: hint 0", lambda: _exercise().hint(0), ValueError, "must be >= 1"),
+    ("Exercise.hint: too many", lambda: _exercise().hint(2), ValueError, "has 1 hint"),
+    ("Exercise.solution: takes no argument", lambda: _exercise().solution(1), TypeError, "positional"),
+    (
+        "Exercise.evaluate: two answers for one (feedback, never an exception)",
+        lambda: _feedback_as_error(_exercise().evaluate(1, 2)),
+        _Said,
+        "expected 1 answer\\(s\\) \\(`x`\\), got 2",
+    ),
+    (
+        "Exercise.check: two answers for one, when grading",
+        lambda: _grading(lambda: _exercise().check(1, 2)),
+        AssertionError,
+        "expected 1 answer\\(s\\)",
+    ),
+    ("EpochLogger: every 0", lambda: training.EpochLogger(every=0), ValueError, "every must be >= 1"),
+    ("FeatureCache: takes no argument", lambda: transfer.FeatureCache(1), TypeError, "positional"),
+    ("FeatureCache.key: not a model", lambda: transfer.FeatureCache.key(None, X), TypeError, "keras.Model"),
     # training
     ("train: not a model", lambda: training.train(None, X, Y, epochs=1), TypeError, "keras.Model"),
     (
@@ -242,14 +306,33 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 
 
 def test_every_public_function_appears_in_the_table():
-    """A new public function must get a row above."""
+    """A new public function, class or method must get a row above.
+
+    Named tuples, enums and exceptions hold results and carry no input to check; Keras'
+    callback hooks (``on_*``) are called by Keras, not by the reader.
+    """
     covered = {name.split(":")[0] for name, *_ in CASES}
-    modules = [book, data, evaluation, models, plots, pretrained, runtime, training, transfer]
-    public = [
-        name
-        for module in modules
-        for name, obj in vars(module).items()
-        if inspect.isfunction(obj) and obj.__module__ == module.__name__ and not name.startswith("_")
-    ]
+    modules = [book, data, evaluation, exercises, models, plots, pretrained, runtime, training, transfer]
+    public = []
+    for module in modules:
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(obj):
+                public.append(name)
+            elif inspect.isclass(obj) and not _holds_results(obj):
+                public.append(name)
+                public += [
+                    f"{name}.{attr}"
+                    for attr, member in vars(obj).items()
+                    if not attr.startswith(("_", "on_"))
+                    and (inspect.isfunction(member) or isinstance(member, staticmethod | classmethod))
+                ]
     missing = [name for name in public if name not in covered]
     assert not missing, f"add bad-input rows for: {missing}"
+
+
+def _holds_results(cls: type) -> bool:
+    """Named tuples, frozen dataclasses, enums and exceptions: types that hold results."""
+    frozen = dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
+    return frozen or issubclass(cls, tuple | enum.Enum | BaseException)
