@@ -10,6 +10,10 @@ arguments, feeds the libraries the right arrays and returns small named results:
   small test sets and for accuracies near 0 or 1, where the bootstrap fails;
 - :func:`mcnemar_test` is McNemar's exact test, a :func:`scipy.stats.binomtest`
   on the examples where two models disagree;
+- :func:`paired_difference_ci` is the Student-t interval of the mean of paired
+  differences (:func:`scipy.stats.ttest_rel`'s ``confidence_interval``): two
+  strategies run on the same draws (seeds), compared draw by draw;
+  :func:`paired_differences` applies it to the strategies of a label-budget sweep;
 - :func:`most_confused_pairs` reads the largest off-diagonal cells of
   :func:`sklearn.metrics.confusion_matrix`.
 """
@@ -17,13 +21,16 @@ arguments, feeds the libraries the right arrays and returns small named results:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import stats
 from sklearn.metrics import confusion_matrix
 
 from helpers._validation import check_choice, check_fraction, check_int, check_labels
+
+if TYPE_CHECKING:  # only for the annotations: importing helpers.transfer would load Keras
+    from helpers.transfer import SweepResult
 
 _METHODS = ("percentile", "basic", "BCa")
 #: Binomial interval methods, and SciPy's name for each.
@@ -358,3 +365,133 @@ def most_confused_pairs(
     return [
         ConfusedPair(int(classes[rows[i]]), int(classes[cols[i]]), int(cm[rows[i], cols[i]])) for i in order
     ]
+
+
+def paired_difference_ci(a: object, b: object, *, level: float = 0.95) -> Interval:
+    """Mean of the paired differences ``a[i] - b[i]``, with a Student-t confidence interval.
+
+    Use it when two methods were run on the same draws: the same sample of labels and the
+    same test set for each seed, say. Comparing draw by draw removes what the two share (an
+    easy or a hard sample of labels helps both), so the interval is usually much narrower
+    than one built from the two spreads separately. It is the interval of a paired t-test,
+    :func:`scipy.stats.ttest_rel`, and assumes the differences are roughly normal; with few
+    pairs it is wide, as it should be (with 3 pairs its half-width is 2.5 standard deviations
+    of the differences).
+
+    Parameters
+    ----------
+    a, b : array-like of float, shape (n,)
+        One result per draw (e.g. test accuracies per seed), in the same order; at least two
+        pairs.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the mean difference, ``low`` and ``high`` the interval's ends, in the
+        units of ``a`` and ``b``. When every difference is the same, the interval is that
+        single value.
+
+    See Also
+    --------
+    accuracy_difference_ci : the bootstrap over the examples of one test set.
+    """
+    level = check_fraction(level, "level")
+    pairs = []
+    for name, values in (("a", a), ("b", b)):
+        try:
+            arr = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must hold numbers, one per draw: {exc}") from None
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be 1-D (one value per draw), got shape {arr.shape}.")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        pairs.append(arr)
+    a_arr, b_arr = pairs
+    if a_arr.shape != b_arr.shape:
+        raise ValueError(
+            f"a and b must have one value per draw each, got {a_arr.size} and {b_arr.size} values."
+        )
+    if a_arr.size < 2:
+        raise ValueError(f"a paired interval needs at least two draws, got {a_arr.size}; run more seeds.")
+    diff = a_arr - b_arr
+    mean = float(diff.mean())
+    if np.ptp(diff) == 0:
+        return Interval(mean, mean, mean, level)
+    ci = stats.ttest_rel(a_arr, b_arr).confidence_interval(confidence_level=level)
+    return Interval(mean, float(ci.low), float(ci.high), level)
+
+
+class PairedDifference(NamedTuple):
+    """``a - b`` at one label budget, averaged over the seeds both ran, with its interval.
+
+    ``low`` and ``high`` are NaN when only one seed ran (no spread to estimate).
+    """
+
+    a: str
+    b: str
+    budget: int | str
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def __str__(self) -> str:
+        interval = (
+            "(one seed: no interval)" if self.n < 2 else f"[{100 * self.low:+5.1f}, {100 * self.high:+5.1f}]"
+        )
+        return f"k={self.budget!s:>4}  {self.a} - {self.b}: {100 * self.mean:+5.1f} points {interval}"
+
+
+def paired_differences(
+    result: SweepResult,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    budgets: Sequence[int | str] | None = None,
+    level: float = 0.95,
+) -> list[PairedDifference]:
+    """Seed-by-seed differences between strategies of a sweep, with Student-t intervals.
+
+    In :func:`helpers.transfer.budget_sweep` every strategy of one run sees the same sample
+    of labels and the same test set, so strategies are compared seed by seed
+    (:func:`paired_difference_ci`), not through their separate spreads.
+
+    Parameters
+    ----------
+    result : helpers.transfer.SweepResult
+    pairs : sequence of (str, str)
+        The ``(a, b)`` strategy pairs to compare; each row is ``a - b``.
+    budgets : sequence of int or "all", optional
+        Default: every budget of the sweep.
+    level : float, default 0.95
+
+    Returns
+    -------
+    list of PairedDifference
+        One row per pair and budget, pair by pair; accuracies as fractions.
+    """
+    if not all(hasattr(result, name) for name in ("accuracies", "seeds", "budgets")):
+        raise TypeError(f"result must be a SweepResult (from budget_sweep), got {type(result).__name__}.")
+    level = check_fraction(level, "level")
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("pairs is empty; give at least one (a, b) pair of strategy names.")
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(s, str) for s in pair)):
+            raise TypeError(f"each pair must be a tuple of two strategy names, got {pair!r}.")
+    budgets = result.budgets if budgets is None else list(budgets)
+    rows = []
+    for a, b in pairs:
+        for budget in budgets:
+            acc_a, acc_b = result.accuracies(a, budget), result.accuracies(b, budget)
+            if result.seeds(a, budget) != result.seeds(b, budget):
+                raise ValueError(f"{a!r} and {b!r} ran with different seeds at budget {budget!r}.")
+            mean = float(np.mean(acc_a - acc_b))
+            if len(acc_a) < 2:
+                rows.append(PairedDifference(a, b, budget, mean, float("nan"), float("nan"), len(acc_a)))
+                continue
+            interval = paired_difference_ci(acc_a, acc_b, level=level)
+            rows.append(PairedDifference(a, b, budget, mean, interval.low, interval.high, len(acc_a)))
+    return rows

@@ -6,7 +6,7 @@ returns the figure, so a chapter can add to it or save it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -163,5 +163,73 @@ def show_images(
         ax.imshow(images[i], cmap=cmap, **kwargs)
         if labels is not None:
             ax.set_title(str(labels[i]), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_budget_curves(
+    result: object,
+    panels: Mapping[str, Sequence[str]],
+    *,
+    dotted: Sequence[str] = (),
+    title: str | None = None,
+    ylabel: str = "test accuracy",
+) -> Figure:
+    """Accuracy against the label budget, one panel per group of strategies.
+
+    Each strategy is a line through its mean over seeds, with a band from its worst to its
+    best seed. The budgets are spaced evenly, in sweep order.
+
+    Parameters
+    ----------
+    result : helpers.transfer.SweepResult
+        What :func:`helpers.transfer.budget_sweep` returned.
+    panels : mapping of str to sequence of str
+        Panel title -> the strategies to draw in it, e.g.
+        ``{"MLP": ["mlp scratch", "mlp frozen last"], "CNN": [...]}``.
+    dotted : sequence of str, default ()
+        Strategies drawn with a dotted line (baselines, say).
+    title : str, optional
+        A title over the panels.
+    ylabel : str, default "test accuracy"
+
+    Returns
+    -------
+    Figure
+    """
+    for attribute in ("budgets", "strategies", "summary"):
+        if not hasattr(result, attribute):
+            raise TypeError(
+                f"result must be what helpers.transfer.budget_sweep returned, got {type(result).__name__}."
+            )
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError("panels must be a non-empty dict {panel title: [strategy, ...]}.")
+    known = set(result.strategies)
+    for name, strategies in panels.items():
+        if isinstance(strategies, str) or not isinstance(strategies, Sequence) or not strategies:
+            raise ValueError(f"panel {name!r} must list at least one strategy, got {strategies!r}.")
+        unknown = [s for s in strategies if s not in known]
+        if unknown:
+            raise ValueError(
+                f"panel {name!r} names unknown strategies {unknown}; the sweep has {sorted(known)}."
+            )
+    budgets = list(result.budgets)
+    rows = {(r.strategy, r.budget): r for r in result.summary()}
+    xs = np.arange(len(budgets))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), sharey=True, squeeze=False)
+    for ax, (name, strategies) in zip(axes[0], panels.items()):
+        for strategy in strategies:
+            points = [(x, rows[strategy, b]) for x, b in zip(xs, budgets) if (strategy, b) in rows]
+            px = [x for x, _ in points]
+            style = ":" if strategy in dotted else "-"
+            ax.plot(px, [r.mean for _, r in points], style, marker="o", ms=4, label=strategy)
+            ax.fill_between(px, [r.low for _, r in points], [r.high for _, r in points], alpha=0.15)
+        ax.set_xticks(xs, [str(b) for b in budgets])
+        ax.set(xlabel="labelled examples per class", title=name)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small", loc="lower right")
+    axes[0][0].set_ylabel(ylabel)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig

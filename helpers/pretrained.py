@@ -34,12 +34,12 @@ DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 #: SHA-256 of each shipped file, ``models/NAME.keras``; the table in ``models/README.md``
 #: lists the same digests. ``scripts/make_models.py`` rewrites both.
 PRETRAINED_SHA256: dict[str, str] = {
-    "mnist04_mlp": "fdea308aa6a15c7259a8599ab96f52bf07ebc11c3fc3f9b935e650df85eb8689",
-    "mnist04_cnn": "f6abc8ee90f0cf8fb04bf237aeae066feafc9faa1e4850da72d61bde104ccd5f",
-    "mnist04_encoder": "a369ed5838d9aab1e73d31e90bee07ef3c9740a62086f13e97fefdfa6a30f84f",
-    "mnist_mlp": "90f33829619356fe30bd9ac5fe853222a8c3d89e46518e107f60fab6688a1a7b",
-    "mnist_cnn": "4a86521b4bbaf0d8d25d5af1c65941c7677a5cdc1050845e290d8d4bf3a28cfa",
-    "mnist_encoder": "60cdbe214b0cec70d1b1b0c677c8c1dc102120d2627bd3013c55abd6677aa570",
+    "mnist04_mlp": "2abed19728a94ecf65cf9fe8de2b84a267a24a4f5abb4fb5ff00bcad60a3dc8d",
+    "mnist04_cnn": "6a7ddb891b7102a8d0f96763be54aa5ba13016dd8dce74f04d9cb160be8e8396",
+    "mnist04_encoder": "6b999db9e9297f8e69f499750d29f4cd94beafcae0bee632bbecc79fcf85bac2",
+    "mnist_mlp": "7910aa36bc82d6e941ef43b41388ac986c07a5b0968be2b84c6f59ab3f966125",
+    "mnist_cnn": "636b2b813c8c5beb71f73e24a4e863010578d4d366cf49d6601896fd0c55505e",
+    "mnist_encoder": "9d8e067b3c72ba4dcbb1da9c5fb6fdbef30f6461532e97b1591d0e5202372190",
 }
 
 #: Constructor arguments that Keras 3.15 writes into a model's ``config.json`` and that

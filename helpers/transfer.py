@@ -147,7 +147,9 @@ class FeatureCache:
 
     The key is a hash of the model's weights and of the input array, so a
     cache can never return features of other weights or other images.
-    ``hits`` and ``misses`` count how often it was used.
+    ``hits`` and ``misses`` count how often it was used. Cached arrays are
+    read-only: a caller who changes the features it got back would otherwise
+    change what every later caller gets.
     """
 
     def __init__(self) -> None:
@@ -161,11 +163,34 @@ class FeatureCache:
     @staticmethod
     def key(model: keras.Model, x: np.ndarray) -> str:
         """A hash of ``model``'s weights and of ``x`` (shape, dtype and bytes)."""
+        model = _check_model(model)
+        x = check_images(x, "x", min_dim=2)
         digest = hashlib.sha1(f"{x.shape}{x.dtype}".encode())
         digest.update(np.ascontiguousarray(x).data)  # hashed in place, without a copy
         for weight in model.weights:
             digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(weight)).data)
         return digest.hexdigest()
+
+    def lookup(self, key: str) -> np.ndarray | None:
+        """The features stored under ``key`` (read-only), or ``None``; counts a hit or a miss."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str from FeatureCache.key, got {type(key).__name__}.")
+        found = self._store.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def store(self, key: str, features: np.ndarray) -> np.ndarray:
+        """Keep ``features`` under ``key``; return them, made read-only."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str from FeatureCache.key, got {type(key).__name__}.")
+        if not isinstance(features, np.ndarray):
+            raise TypeError(f"features must be a NumPy array, got {type(features).__name__}.")
+        features.flags.writeable = False
+        self._store[key] = features
+        return features
 
 
 def extract_features(
@@ -186,7 +211,8 @@ def extract_features(
     Returns
     -------
     ndarray of float32, shape (n, n_features)
-        Each example's features, flattened.
+        Each example's features, flattened; read-only when it comes from (or goes into)
+        ``cache``.
     """
     model = _check_model(model)
     x = check_images(x, "x", min_dim=2)
@@ -197,9 +223,9 @@ def extract_features(
     if tuple(x.shape[1:]) != expected:
         raise ValueError(f"x has examples of shape {x.shape[1:]}, but the model expects {expected}.")
     key = FeatureCache.key(model, x) if cache is not None else ""
-    if cache is not None and key in cache._store:
-        cache.hits += 1
-        return cache._store[key]
+    found = cache.lookup(key) if cache is not None else None
+    if found is not None:
+        return found
     # Calling the model batch by batch (eagerly, in inference mode) avoids tracing a new
     # predict function for every backbone, which is slower than the call itself for small models.
     # The batches are written into one preallocated array, so the features are held only once.
@@ -211,10 +237,20 @@ def extract_features(
             feats = np.empty((len(x), out.shape[1]), dtype=np.float32)
         feats[i : i + len(out)] = out
     assert feats is not None  # check_images guarantees at least one example
-    if cache is not None:
-        cache.misses += 1
-        cache._store[key] = feats
-    return feats
+    return feats if cache is None else cache.store(key, feats)
+
+
+class Outcome(NamedTuple):
+    """What one strategy measured in one run of a sweep.
+
+    A ``run`` function may report a plain test accuracy for a strategy, or an ``Outcome``
+    when there is more to keep: how many training steps the kept weights had, and how far
+    each layer's weights moved from where training started (see :func:`weight_change`).
+    """
+
+    accuracy: float
+    steps: int | None = None
+    moved: Mapping[str, float] | None = None
 
 
 class SweepRecord(NamedTuple):
@@ -224,6 +260,8 @@ class SweepRecord(NamedTuple):
     seed: int
     strategy: str
     accuracy: float
+    steps: int | None = None
+    moved: Mapping[str, float] | None = None
 
 
 class SweepSummary(NamedTuple):
@@ -253,15 +291,69 @@ class SweepResult(NamedTuple):
         """The budgets, in sweep order."""
         return list(dict.fromkeys(r.budget for r in self.records))
 
-    def accuracies(self, strategy: str, budget: int | str) -> np.ndarray:
-        """The accuracies of one strategy at one budget, one per seed."""
-        values = [r.accuracy for r in self.records if r.strategy == strategy and r.budget == budget]
-        if not values:
+    def _records(self, strategy: str, budget: int | str) -> list[SweepRecord]:
+        found = [r for r in self.records if r.strategy == strategy and r.budget == budget]
+        if not found:
             raise KeyError(
                 f"no record for strategy {strategy!r} at budget {budget!r}; "
                 f"strategies: {self.strategies}, budgets: {self.budgets}."
             )
-        return np.asarray(values)
+        return found
+
+    def accuracies(self, strategy: str, budget: int | str) -> np.ndarray:
+        """The accuracies of one strategy at one budget, one per seed (in seed order)."""
+        return np.asarray([r.accuracy for r in self._records(strategy, budget)])
+
+    def seeds(self, strategy: str, budget: int | str) -> list[int]:
+        """The seeds of :meth:`accuracies`, in the same order."""
+        return [r.seed for r in self._records(strategy, budget)]
+
+    def steps(self, strategy: str, budget: int | str) -> np.ndarray:
+        """The training steps each seed's kept model had; raises if the strategy reported none."""
+        found = self._records(strategy, budget)
+        if any(r.steps is None for r in found):
+            raise KeyError(f"strategy {strategy!r} reported no training steps at budget {budget!r}.")
+        return np.asarray([r.steps for r in found], dtype=np.int64)
+
+    def moved(self, strategy: str, budget: int | str) -> list[Mapping[str, float]]:
+        """Per seed, how far each layer moved (:func:`weight_change`); raises if never reported."""
+        found = self._records(strategy, budget)
+        if any(r.moved is None for r in found):
+            raise KeyError(f"strategy {strategy!r} reported no weight change at budget {budget!r}.")
+        return [dict(r.moved) for r in found]  # type: ignore[arg-type]
+
+    def ranking(self, budget: int | str, strategies: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """``(strategy, mean accuracy)`` at ``budget``, best first (ties in strategy order)."""
+        names = self.strategies if strategies is None else list(strategies)
+        means = [(s, float(self.accuracies(s, budget).mean())) for s in names]
+        return sorted(means, key=lambda item: -item[1])
+
+    def table(self, strategies: Sequence[str] | None = None) -> str:
+        """A text table: a row per strategy, a column per budget, "mean ± std" over seeds in %.
+
+        A budget a strategy did not run at shows "-"; with one seed, only the mean is shown.
+        """
+        names = self.strategies if strategies is None else list(strategies)
+        unknown = [s for s in names if s not in self.strategies]
+        if unknown:
+            raise KeyError(f"unknown strategies {unknown}; the sweep has {self.strategies}.")
+        width = max(len(s) for s in names)
+        cells = {(r.strategy, r.budget): r for r in self.summary()}
+        head = f"{'':{width}s}" + "".join(f"{'k=' + str(b):>14s}" for b in self.budgets)
+        lines = [head]
+        for name in names:
+            row = f"{name:{width}s}"
+            for budget in self.budgets:
+                cell = cells.get((name, budget))
+                if cell is None:
+                    text = "-"
+                elif cell.n == 1:
+                    text = f"{100 * cell.mean:.1f}"
+                else:
+                    text = f"{100 * cell.mean:.1f} ± {100 * cell.std:.1f}"
+                row += f"{text:>14s}"
+            lines.append(row)
+        return "\n".join(lines)
 
     def summary(self) -> list[SweepSummary]:
         """Mean, standard deviation, min and max over seeds, per strategy and budget."""
@@ -297,7 +389,8 @@ def budget_sweep(
     run : callable
         ``run(budget, seed)`` trains every strategy with ``budget`` labelled
         examples per class (or ``"all"``) drawn with ``seed``, and returns a
-        mapping ``strategy -> test accuracy``.
+        mapping ``strategy -> test accuracy`` (a float, or an :class:`Outcome`
+        that also gives the training steps and the weight change).
     budgets : sequence of int or "all"
         Labels per class, e.g. ``[1, 5, 10, 50, 100, "all"]``.
     seeds : sequence of int
@@ -306,7 +399,8 @@ def budget_sweep(
         How many of the seeds to use for ``"all"``, where a seed changes only
         the initialisation; default: all of them.
     verbose : bool, default False
-        Print one line per run (budget, seed and accuracies) as the sweep goes.
+        Print one line per run as the sweep goes: budget, seed, and the run's best
+        strategy with its accuracy.
     label : str, default ""
         A prefix for the progress lines, e.g. the setting's name.
 
@@ -341,9 +435,109 @@ def budget_sweep(
                 raise TypeError(
                     f"run({budget!r}, {seed}) must return a non-empty {{strategy: accuracy}} mapping."
                 )
-            for strategy, acc in result.items():
-                records.append(SweepRecord(budget, seed, str(strategy), float(acc)))
+            these_records = [_record(budget, seed, strategy, outcome) for strategy, outcome in result.items()]
+            records += these_records
             if verbose:
-                accs = "  ".join(f"{s} {float(a):.3f}" for s, a in result.items())
-                print(f"{prefix}k={budget!s:>4}  seed {i}/{len(these)}  {accs}", flush=True)
+                top = max(these_records, key=lambda r: r.accuracy)
+                print(
+                    f"{prefix}k={budget!s:>4}  seed {i}/{len(these)}  best of {len(these_records)}: "
+                    f"{top.strategy} {top.accuracy:.3f}",
+                    flush=True,
+                )
     return SweepResult(records)
+
+
+def _record(budget: int | str, seed: int, strategy: object, outcome: object) -> SweepRecord:
+    if isinstance(outcome, Outcome):
+        steps = None if outcome.steps is None else check_int(outcome.steps, "Outcome.steps", minimum=0)
+        moved = None if outcome.moved is None else {str(k): float(v) for k, v in outcome.moved.items()}
+        return SweepRecord(budget, seed, str(strategy), float(outcome.accuracy), steps, moved)
+    if isinstance(outcome, (bool, str)) or not isinstance(outcome, (int, float, np.number)):
+        raise TypeError(
+            f"run({budget!r}, {seed}) reported {type(outcome).__name__} for {strategy!r}; report a test "
+            "accuracy (a float) or an Outcome."
+        )
+    return SweepRecord(budget, seed, str(strategy), float(outcome))
+
+
+def weight_change(start: Sequence[np.ndarray], model: keras.Model) -> dict[str, float]:
+    """How far training moved each layer: ``||w - w_start|| / ||w_start||``, per layer.
+
+    Parameters
+    ----------
+    start : sequence of ndarray
+        ``model.get_weights()`` as it was when training started.
+    model : keras.Model
+        The same model after training.
+
+    Returns
+    -------
+    dict
+        Layer name -> relative L2 change of its trainable weights (kernel and bias
+        together), in the order of ``model.weights``. Frozen weights, such as
+        BatchNormalization's, are left out. 0.1 means the layer's weights moved by a
+        tenth of their own size; a layer that started at zero gets ``inf`` if it moved.
+    """
+    model = _check_model(model)
+    if isinstance(start, np.ndarray) or not isinstance(start, Sequence):
+        raise TypeError("start must be the list that model.get_weights() returned before training.")
+    if len(start) != len(model.weights):
+        raise ValueError(
+            f"start has {len(start)} arrays but the model has {len(model.weights)} weights; pass the "
+            "list that this model's get_weights() returned before training."
+        )
+    sums: dict[str, list[float]] = {}
+    for variable, before in zip(model.weights, start):
+        before = np.asarray(before)
+        if tuple(before.shape) != tuple(variable.shape):
+            raise ValueError(
+                f"start's array for {variable.path} has shape {before.shape}, the weight has {tuple(variable.shape)}."
+            )
+        if not variable.trainable:
+            continue
+        layer = variable.path.split("/")[-2] if "/" in variable.path else variable.path
+        after = keras.ops.convert_to_numpy(variable)
+        moved, size = sums.setdefault(layer, [0.0, 0.0])
+        sums[layer] = [
+            moved + float(np.sum((after - before) ** 2)),
+            size + float(np.sum(before.astype(np.float64) ** 2)),
+        ]
+    return {
+        layer: (float(np.sqrt(moved / size)) if size > 0 else (0.0 if moved == 0 else float("inf")))
+        for layer, (moved, size) in sums.items()
+    }
+
+
+class ValidationLoss(keras.callbacks.Callback):
+    """Adds ``val_loss``, the cross-entropy on a small validation set, to the logs of each epoch.
+
+    ``fit(validation_data=...)`` runs Keras' whole evaluation machinery after every
+    epoch, which costs about 0.2 s even for ten images: more than a short epoch of
+    training. This callback calls the model once on the validation images instead. Put it
+    *before* :class:`keras.callbacks.EarlyStopping` in the list of callbacks, so that the
+    early stopping sees the value.
+
+    Parameters
+    ----------
+    x_val : ndarray
+        Validation inputs, prepared like the training inputs.
+    y_val : ndarray of int
+        Their class indices; the model must output class probabilities (softmax).
+    """
+
+    def __init__(self, x_val: np.ndarray, y_val: np.ndarray) -> None:
+        super().__init__()
+        self.x_val = check_images(x_val, "x_val", min_dim=2)
+        y = np.asarray(y_val)
+        if y.ndim != 1 or len(y) != len(self.x_val) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+            raise ValueError(
+                f"y_val must hold one non-negative integer class index per validation image "
+                f"({len(self.x_val)}), got shape {y.shape} and dtype {y.dtype}."
+            )
+        self.y_val = y
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:  # noqa: D102
+        probs = keras.ops.convert_to_numpy(self.model(self.x_val, training=False))
+        picked = np.clip(probs[np.arange(len(self.y_val)), self.y_val], 1e-7, 1.0)
+        if logs is not None:
+            logs["val_loss"] = float(-np.mean(np.log(picked)))

@@ -270,6 +270,24 @@ CASES = [
         ValueError,
         "k must be >= 1",
     ),
+    (
+        "paired_difference_ci: one draw",
+        lambda: evaluation.paired_difference_ci([0.9], [0.8]),
+        ValueError,
+        "at least two draws",
+    ),
+    (
+        "paired_differences: not a sweep",
+        lambda: evaluation.paired_differences({"a": [0.9]}, [("a", "b")]),
+        TypeError,
+        "SweepResult",
+    ),
+    (
+        "plot_budget_curves: no panels",
+        lambda: plots.plot_budget_curves(transfer.budget_sweep(lambda b, s: {"a": 0.5}, [1], [0]), {}),
+        ValueError,
+        "non-empty dict",
+    ),
     # transfer
     ("count_params: not a model", lambda: transfer.count_params("mlp"), TypeError, "must be a keras.Model"),
     (
@@ -289,6 +307,12 @@ CASES = [
         lambda: transfer.extract_features(models.build_mlp(), np.zeros((2, 8, 8))),
         ValueError,
         "model expects",
+    ),
+    (
+        "weight_change: start of another model",
+        lambda: transfer.weight_change([np.zeros(2)], models.build_mlp()),
+        ValueError,
+        "start has 1 arrays",
     ),
     (
         "budget_sweep: no budgets",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers import plots, transfer
 
 X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
 Y = np.array([0, 0, 1, 1])
@@ -69,3 +69,39 @@ def test_show_images_makes_one_axes_per_grid_cell():
 def test_show_images_rejects_bad_shapes(images, labels, message):
     with pytest.raises(ValueError, match=message):
         plots.show_images(images, labels)
+
+
+def _sweep():
+    def run(budget, seed):
+        k = 200 if budget == "all" else budget
+        return {"scratch": k / 250 + seed / 100, "frozen": 0.5 + k / 1000, "LR on pixels": 0.4}
+
+    return transfer.budget_sweep(run, [1, 10, "all"], [0, 1, 2], seeds_for_all=1)
+
+
+def test_budget_curves_draw_one_line_and_band_per_strategy_and_panel():
+    fig = plots.plot_budget_curves(
+        _sweep(), {"MLP": ["scratch", "LR on pixels"], "CNN": ["frozen"]}, dotted=["LR on pixels"], title="A"
+    )
+    left, right = fig.axes
+    assert (left.get_title(), right.get_title()) == ("MLP", "CNN")
+    assert [line.get_label() for line in left.lines] == ["scratch", "LR on pixels"]
+    assert left.lines[1].get_linestyle() == ":" and left.lines[0].get_linestyle() == "-"
+    np.testing.assert_allclose(left.lines[0].get_ydata(), [0.014, 0.05, 0.8])  # means over seeds
+    assert [t.get_text() for t in left.get_xticklabels()] == ["1", "10", "all"]
+    assert len(left.collections) == 2  # one band per strategy
+    assert fig._suptitle.get_text() == "A"
+
+
+@pytest.mark.parametrize(
+    ("result", "panels", "error", "message"),
+    [
+        ({"a": 1}, {"x": ["scratch"]}, TypeError, "budget_sweep returned"),
+        (None, {}, ValueError, "non-empty dict"),
+        (None, {"x": "scratch"}, ValueError, "at least one strategy"),
+        (None, {"x": ["nope"]}, ValueError, r"unknown strategies \['nope'\]"),
+    ],
+)
+def test_budget_curves_reject_bad_input(result, panels, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_budget_curves(_sweep() if result is None else result, panels)

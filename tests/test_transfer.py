@@ -116,6 +116,26 @@ def test_feature_cache_hits_for_same_weights_and_inputs_only(cnn, images):
     assert not np.allclose(changed, first)
 
 
+def test_cached_features_are_read_only_so_no_caller_can_change_another_s(cnn, images):
+    cache = transfer.FeatureCache()
+    backbone = transfer.cut_backbone(cnn, "hidden_1")
+    feats = transfer.extract_features(backbone, images, cache=cache)
+    with pytest.raises(ValueError, match="read-only"):
+        feats[0, 0] = 1.0
+    uncached = transfer.extract_features(backbone, images)
+    uncached[0, 0] = 1.0  # without a cache the caller owns the array
+
+
+def test_feature_cache_refuses_what_is_not_a_model_key_or_array(cnn, images):
+    cache = transfer.FeatureCache()
+    with pytest.raises(TypeError, match="keras.Model"):
+        cache.key(None, images)
+    with pytest.raises(TypeError, match="key must be a str"):
+        cache.lookup(3)
+    with pytest.raises(TypeError, match="features must be a NumPy array"):
+        cache.store("k", [1, 2])
+
+
 def _fake_run(budget, seed):
     k = 1000 if budget == "all" else budget
     return {"a": k / 1000 + seed / 100, "b": 0.5}
@@ -138,7 +158,8 @@ def test_budget_sweep_prints_one_progress_line_per_run(capsys):
     transfer.budget_sweep(_fake_run, [5, "all"], [0, 1], verbose=True, label="demo")
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
-    assert lines[0] == "demo  k=   5  seed 1/2  a 0.005  b 0.500"
+    assert lines[0] == "demo  k=   5  seed 1/2  best of 2: b 0.500"
+    assert lines[3] == "demo  k= all  seed 2/2  best of 2: a 1.010"
 
 
 def test_accuracies_of_unknown_strategy_says_what_exists():
@@ -160,6 +181,12 @@ def test_accuracies_of_unknown_strategy_says_what_exists():
         ({"seeds_for_all": 0}, ValueError, "seeds_for_all must be >= 1"),
         ({"verbose": 1}, TypeError, "verbose must be True or False"),
         ({"run": lambda b, s: 0.5}, TypeError, "must return a non-empty"),
+        ({"run": lambda b, s: {"a": "high"}}, TypeError, "reported str for 'a'"),
+        (
+            {"run": lambda b, s: {"a": transfer.Outcome(0.5, steps=-1)}},
+            ValueError,
+            "Outcome.steps must be >= 0",
+        ),
     ],
 )
 def test_budget_sweep_rejects_bad_arguments(kwargs, error, message):
@@ -191,3 +218,95 @@ def test_budget_sweep_rejects_bad_arguments(kwargs, error, message):
 def test_transfer_functions_reject_bad_arguments(cnn, call, error, message):
     with pytest.raises(error, match=message):
         call(cnn)
+
+
+def _run_with_outcomes(budget, seed):
+    return {
+        "frozen": 0.8 + seed / 100,
+        "tuned": transfer.Outcome(0.85 + seed / 100, steps=10 * (seed + 1), moved={"conv_1": 0.1 * seed}),
+    }
+
+
+def test_outcomes_keep_steps_and_weight_change_next_to_the_accuracy():
+    result = transfer.budget_sweep(_run_with_outcomes, [5], [0, 1])
+    np.testing.assert_allclose(result.accuracies("tuned", 5), [0.85, 0.86])
+    np.testing.assert_array_equal(result.steps("tuned", 5), [10, 20])
+    assert result.moved("tuned", 5) == [{"conv_1": 0.0}, {"conv_1": 0.1}]
+    assert result.seeds("tuned", 5) == [0, 1]
+    with pytest.raises(KeyError, match="reported no training steps"):
+        result.steps("frozen", 5)
+    with pytest.raises(KeyError, match="reported no weight change"):
+        result.moved("frozen", 5)
+
+
+def test_ranking_puts_the_best_mean_first():
+    result = transfer.budget_sweep(_run_with_outcomes, [5], [0, 1])
+    assert result.ranking(5) == [("tuned", pytest.approx(0.855)), ("frozen", pytest.approx(0.805))]
+    assert result.ranking(5, ["frozen"]) == [("frozen", pytest.approx(0.805))]
+
+
+def test_weight_change_is_relative_per_layer_and_skips_frozen_weights(cnn, images):
+    model = transfer.add_head(transfer.cut_backbone(cnn, "hidden_1", trainable=True), n_classes=5)
+    start = model.get_weights()
+    assert set(transfer.weight_change(start, model).values()) == {0.0}
+    kernel = model.get_layer("new_head").kernel
+    kernel.assign(2 * keras.ops.convert_to_numpy(kernel))  # the kernel doubles, the bias stays 0
+    moved = transfer.weight_change(start, model)
+    assert moved["new_head"] == pytest.approx(1.0)
+    assert list(moved) == ["conv_1", "conv_2", "hidden_1", "new_head"]  # no batch normalization
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    model.fit(images, np.arange(40) % 5, epochs=1, batch_size=8, verbose=0)
+    assert all(v > 0 for v in transfer.weight_change(start, model).values())
+
+
+@pytest.mark.parametrize(
+    ("start", "error", "message"),
+    [
+        (np.zeros(3), TypeError, "get_weights"),
+        ([np.zeros(3)], ValueError, "start has 1 arrays"),
+    ],
+)
+def test_weight_change_rejects_a_start_that_is_not_the_model_s(cnn, start, error, message):
+    with pytest.raises(error, match=message):
+        transfer.weight_change(start, cnn)
+
+
+def test_weight_change_checks_shapes(cnn):
+    start = [np.zeros((1,) + tuple(w.shape)) for w in cnn.weights]
+    with pytest.raises(ValueError, match="has shape"):
+        transfer.weight_change(start, cnn)
+
+
+def test_validation_loss_is_the_cross_entropy_early_stopping_reads(cnn, images):
+    y = np.arange(40) % 5
+    cnn.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    logger = transfer.ValidationLoss(images[:10], y[:10])
+    stop = keras.callbacks.EarlyStopping("val_loss", patience=1)
+    history = cnn.fit(images, y, epochs=2, batch_size=8, callbacks=[logger, stop], verbose=0)
+    expected = keras.losses.sparse_categorical_crossentropy(y[:10], cnn(images[:10], training=False))
+    assert history.history["val_loss"][-1] == pytest.approx(float(np.mean(expected)), rel=1e-4)
+    assert stop.best < np.inf  # EarlyStopping saw the value
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "message"),
+    [
+        (np.zeros((3, 28, 28)), np.array([0, 1]), "one non-negative integer class index"),
+        (np.zeros((2, 28, 28)), np.array([0.5, 1.0]), "integer"),
+        (np.zeros((2, 28, 28)), np.array([0, -1]), "non-negative"),
+        (np.zeros(3), np.array([0, 1, 2]), "at least 2 dimensions"),
+    ],
+)
+def test_validation_loss_rejects_bad_validation_data(x, y, message):
+    with pytest.raises(ValueError, match=message):
+        transfer.ValidationLoss(x, y)
+
+
+def test_table_shows_mean_and_spread_per_strategy_and_budget():
+    result = transfer.budget_sweep(_fake_run, [1, "all"], [0, 1, 2], seeds_for_all=1)
+    lines = result.table().splitlines()
+    assert lines[0].split() == ["k=1", "k=all"]
+    assert lines[1].split() == ["a", "1.1", "±", "0.8", "100.0"]  # one seed at "all": the mean only
+    assert lines[2].split() == ["b", "50.0", "±", "0.0", "50.0"]
+    with pytest.raises(KeyError, match="unknown strategies"):
+        result.table(["c"])
