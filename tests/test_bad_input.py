@@ -24,10 +24,12 @@ Y = np.array([0, 1, 0, 1])
 
 def _exercise(**changes):
     """An exercise with valid arguments, but for ``changes``."""
-    arguments = dict(
-        answers=("x",), checker=lambda x: None, hints=("a hint",), solution="", reference=(1,)
-    )
+    arguments = dict(answers=("x",), checker=lambda x: None, hints=("a hint",), solution="", reference=(1,))
     return exercises.Exercise(changes.pop("name", "ex"), **{**arguments, **changes})
+
+
+#: A small sweep result: strategy "a" at budget 1, two seeds, accuracies only.
+SWEEP = transfer.budget_sweep(lambda budget, seed: {"a": 0.5 + seed / 10}, [1], [0, 1])
 
 
 class _Said(Exception):
@@ -193,6 +195,31 @@ CASES = [
     ("EpochLogger: every 0", lambda: training.EpochLogger(every=0), ValueError, "every must be >= 1"),
     ("FeatureCache: takes no argument", lambda: transfer.FeatureCache(1), TypeError, "positional"),
     ("FeatureCache.key: not a model", lambda: transfer.FeatureCache.key(None, X), TypeError, "keras.Model"),
+    (
+        "FeatureCache.lookup: not a key",
+        lambda: transfer.FeatureCache().lookup(3),
+        TypeError,
+        "key must be a str",
+    ),
+    (
+        "FeatureCache.store: not an array",
+        lambda: transfer.FeatureCache().store("k", [1.0]),
+        TypeError,
+        "features must be a NumPy array",
+    ),
+    (
+        "ValidationLoss: one-hot labels",
+        lambda: transfer.ValidationLoss(X, np.eye(4)),
+        ValueError,
+        "one non-negative integer class index",
+    ),
+    ("SweepResult.accuracies: unknown strategy", lambda: SWEEP.accuracies("nope", 1), KeyError, "no record"),
+    ("SweepResult.seeds: unknown budget", lambda: SWEEP.seeds("a", 99), KeyError, "no record"),
+    ("SweepResult.steps: none reported", lambda: SWEEP.steps("a", 1), KeyError, "reported no training steps"),
+    ("SweepResult.moved: none reported", lambda: SWEEP.moved("a", 1), KeyError, "reported no weight change"),
+    ("SweepResult.ranking: unknown budget", lambda: SWEEP.ranking(99), KeyError, "no record"),
+    ("SweepResult.table: unknown strategy", lambda: SWEEP.table(["nope"]), KeyError, "unknown strategies"),
+    ("SweepResult.summary: takes no argument", lambda: SWEEP.summary(1), TypeError, "positional"),
     # training
     ("train: not a model", lambda: training.train(None, X, Y, epochs=1), TypeError, "keras.Model"),
     (
@@ -332,8 +359,9 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 def test_every_public_function_appears_in_the_table():
     """A new public function, class or method must get a row above.
 
-    Named tuples, enums and exceptions hold results and carry no input to check; Keras'
-    callback hooks (``on_*``) are called by Keras, not by the reader.
+    Named tuples, frozen dataclasses, enums and exceptions hold results: their constructors need
+    no row, their methods do. Keras' callback hooks (``on_*``) are called by Keras, not by the
+    reader.
     """
     covered = {name.split(":")[0] for name, *_ in CASES}
     modules = [book, data, evaluation, exercises, models, plots, pretrained, runtime, training, transfer]
@@ -344,9 +372,9 @@ def test_every_public_function_appears_in_the_table():
                 continue
             if inspect.isfunction(obj):
                 public.append(name)
-            elif inspect.isclass(obj) and not _holds_results(obj):
-                public.append(name)
-                public += [
+            elif inspect.isclass(obj):
+                public += [] if _holds_results(obj) else [name]  # a result type has no input...
+                public += [  # ...but its methods may take some
                     f"{name}.{attr}"
                     for attr, member in vars(obj).items()
                     if not attr.startswith(("_", "on_"))
