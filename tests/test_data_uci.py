@@ -68,7 +68,7 @@ def test_uci_digits_raw_are_8x8_with_values_0_to_16_and_reproducible():
     ("kwargs", "error", "message"),
     [
         ({"test_fraction": 1.0}, ValueError, "test_fraction must be strictly between 0 and 1"),
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": -1}, ValueError, "seed must be between 0 and 2\\*\\*32 - 1"),
         ({"framed": "yes"}, TypeError, "framed must be True or False"),
     ],
 )

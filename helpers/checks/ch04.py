@@ -25,7 +25,11 @@ _ONE_SEED = (
 def _check_more_seeds(sweep_accuracies: object, new_accuracies: object, all_inside: object) -> str:
     if sweep_accuracies is Ellipsis:
         raise NotAttempted("replace the `...` in `sweep_accuracies` with the sweep's accuracies.")
-    is_list = isinstance(sweep_accuracies, (list, tuple, np.ndarray)) and np.ndim(sweep_accuracies) == 1
+    try:  # np.ndim of a ragged list raises; as_list below then says what is wrong
+        flat = np.ndim(np.asarray(sweep_accuracies, dtype=object)) == 1
+    except ValueError:
+        flat = False
+    is_list = isinstance(sweep_accuracies, (list, tuple, np.ndarray)) and flat
     n_sweep = len(sweep_accuracies) if is_list else _NEW_SEEDS  # type: ignore[arg-type]
     if n_sweep == 1:
         raise NotAttempted(_ONE_SEED)
