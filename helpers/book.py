@@ -17,6 +17,8 @@ import os
 import re
 from typing import Any
 
+import numpy as np
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The MIME-type prefix myst-nb gives a glued value that is not displayed.
 RECORD_PREFIX = "application/papermill.record/"
@@ -31,8 +33,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         The name the Markdown refers to: letters, digits and underscores, not starting with a
         digit (``"test_acc"``).
     value : object
-        What to show: a number (give a Python ``float`` or ``int``, so that the role can format
-        it), a string, or a matplotlib figure.
+        What to show: a number (a NumPy scalar is glued as the Python number it holds, so that
+        the role can format it), a string, or a matplotlib figure.
     display : bool, default False
         Also show the value in the cell's output (myst-nb's ``display``). Where myst-nb is not
         installed, the value is shown only when this is true.
@@ -52,6 +54,8 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         )
     if not isinstance(display, bool):
         raise TypeError(f"display must be True or False, got {display!r}.")
+    if isinstance(value, np.generic):  # a NumPy scalar: glue the Python number, which prints as `0.25`
+        value = value.item()
     if has_myst_nb():
         from myst_nb import glue as myst_glue
 

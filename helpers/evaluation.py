@@ -15,7 +15,9 @@ arguments, feeds the libraries the right arrays and returns small named results:
   strategies run on the same draws (seeds), compared draw by draw;
   :func:`paired_differences` applies it to the strategies of a label-budget sweep;
 - :func:`most_confused_pairs` reads the largest off-diagonal cells of
-  :func:`sklearn.metrics.confusion_matrix`.
+  :func:`sklearn.metrics.confusion_matrix`;
+- :func:`predict_labels` gives a classifier's predicted class for each example (the
+  argmax of its output, computed batch by batch), what every other function here takes.
 """
 
 from __future__ import annotations
@@ -112,6 +114,34 @@ def _check_bootstrap_args(level: object, n_resamples: object, seed: object, meth
 
 def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.mean(x, axis=axis)
+
+
+def predict_labels(model: object, x: object, *, batch_size: int = 1024) -> np.ndarray:
+    """The class a classifier assigns to each example: the argmax of its output.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A classifier whose output has one score (or probability) per class.
+    x : ndarray
+        Inputs, samples first, prepared as the model expects.
+    batch_size : int, default 1024
+        Examples per call of the model (in inference mode).
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        The predicted class index of each example.
+    """
+    from helpers.transfer import extract_features  # imports Keras, which this module otherwise avoids
+
+    scores = extract_features(model, x, batch_size=batch_size)
+    if scores.shape[1] < 2:
+        raise ValueError(
+            f"model has {scores.shape[1]} output per example; predict_labels needs one score per class "
+            "(at least 2). For a single sigmoid output, threshold it instead."
+        )
+    return scores.argmax(axis=1).astype(np.int64)
 
 
 def accuracy_ci(

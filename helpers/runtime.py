@@ -18,8 +18,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 from helpers._validation import check_seed
 
 #: glibc ``mallopt`` settings applied by :func:`configure_malloc`: parameter name ->
@@ -54,16 +52,12 @@ def configure_environment() -> None:
     """Set the environment variables in :data:`TF_ENVIRONMENT` and tune the allocator.
 
     Values already present in the environment are kept, so a user can still
-    override them. It also makes NumPy print scalars as ``0.25`` rather than
-    ``np.float64(0.25)``, so that glued numbers can be formatted in the book, and
-    applies :func:`configure_malloc` and :func:`configure_threads`. If TensorFlow was imported before this call
+    override them. It also applies :func:`configure_malloc` and :func:`configure_threads`.
+    Nothing else of the process changes (NumPy's print options, for one, are left alone). If TensorFlow was imported before this call
     its settings cannot take effect any more, and a :class:`RuntimeWarning` says so.
     """
     for name, value in TF_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-    # NumPy 2 prints scalars as `np.float64(0.25)`; the pre-2.0 style prints `0.25`. That reads
-    # better in a course, and Jupyter Book's glue can only format numbers printed that way.
-    np.set_printoptions(legacy="1.25")
     configure_malloc()
     configure_threads()
     if "tensorflow" in sys.modules and not getattr(configure_environment, "_warned", False):

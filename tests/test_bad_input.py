@@ -248,6 +248,13 @@ CASES = [
         r"\(n, 2\)",
     ),
     # evaluation
+    ("predict_labels: not a model", lambda: evaluation.predict_labels(None, X), TypeError, "keras.Model"),
+    (
+        "predict_labels: one output",
+        lambda: evaluation.predict_labels(models.build_mlp((2,), (), 1, output_activation="sigmoid"), X),
+        ValueError,
+        "one score per class",
+    ),
     (
         "accuracy_ci: length mismatch",
         lambda: evaluation.accuracy_ci(Y, Y[:3], seed=0),

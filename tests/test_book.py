@@ -37,6 +37,18 @@ def test_with_myst_nb_glue_is_myst_nbs(shown):
     assert kwargs["metadata"]["scrapbook"] == {"name": "test_acc", "mime_prefix": book.RECORD_PREFIX}
 
 
+def test_a_numpy_scalar_is_glued_as_the_python_number_it_holds(shown):
+    """NumPy 2 prints np.float64(98.25), which the glue role cannot format; glue stores 98.25."""
+    import numpy as np
+
+    book.glue("test_acc", np.float64(98.25))
+    book.glue("n", np.int64(3))
+    assert [args[0] for args, _ in shown] == [
+        {"application/papermill.record/text/plain": "98.25"},
+        {"application/papermill.record/text/plain": "3"},
+    ]
+
+
 def test_without_myst_nb_glue_shows_nothing(monkeypatch, shown):
     monkeypatch.setattr(book, "has_myst_nb", lambda: False)
     monkeypatch.delenv("HOTL_RECORD_GLUE", raising=False)

@@ -293,3 +293,14 @@ def test_most_confused_pairs_accepts_labels_and_rejects_missing_ones():
 def test_most_confused_pairs_rejects_bad_k(k, error):
     with pytest.raises(error, match="k must"):
         evaluation.most_confused_pairs([0, 1], [1, 0], k=k)
+
+
+def test_predict_labels_is_the_argmax_of_the_model_s_output_batch_by_batch():
+    from helpers import models
+
+    model = models.build_mlp((3,), (4,), 5, seed=0)
+    x = np.random.default_rng(0).normal(size=(23, 3)).astype("float32")
+    expected = model.predict(x, verbose=0).argmax(axis=1)
+    labels = evaluation.predict_labels(model, x, batch_size=4)
+    assert labels.dtype == np.int64 and labels.shape == (23,)
+    np.testing.assert_array_equal(labels, expected)

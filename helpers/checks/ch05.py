@@ -168,12 +168,12 @@ leak_size = Exercise(
     hints=[
         "`continue_training(x_leak[:500], y_leak[:500])` repeats the experiment: it returns the model and "
         "its curve, whose last `'untouched half'` value is the accuracy on the untouched half.",
-        "`accuracy_score(y_leak[:500], predict_labels(model, x_leak[:500]))` is the accuracy on the "
+        "`accuracy_score(y_leak[:500], evaluation.predict_labels(model, x_leak[:500]))` is the accuracy on the "
         "leaked images. The inflation is the difference of the two; compare it with `gap_5000`.",
     ],
     solution=(
         "```python\nfew_model, few_curve = continue_training(x_leak[:500], y_leak[:500])\n"
-        "few_leaked_acc = accuracy_score(y_leak[:500], predict_labels(few_model, x_leak[:500]))\n"
+        "few_leaked_acc = accuracy_score(y_leak[:500], evaluation.predict_labels(few_model, x_leak[:500]))\n"
         "few_clean_acc = few_curve['untouched half'][-1]\n"
         "inflation_larger = few_leaked_acc - few_clean_acc > gap_5000\n```"
     ),
