@@ -13,8 +13,8 @@ The package is split into one module per concern, imported in one direction:
 ``models``      the course's Keras models
 ``pretrained``  the shipped models in ``models/``: SHA-256-checked loading, portable saving
 ``training``    compact, deterministic training loops and their logs
-``transfer``    cutting, freezing, feature extraction and label-budget sweeps
-``evaluation``  accuracy intervals, paired comparisons, confusion matrices
+``transfer``    cutting, freezing, feature extraction, weight change and label-budget sweeps
+``evaluation``  predicted labels, accuracy intervals, paired comparisons, confusion matrices
 ``plots``       matplotlib figures used by the chapters
 ``exercises``   checked exercises: ``Exercise.check()``, ``hint()``, ``solution()``
 ``checks``      the exercises of each chapter (``checks.chNN``)

@@ -336,6 +336,33 @@ def add_note(cell_id: str, text: Callable[[Chapter], str]) -> Transform:
     return transform
 
 
+def replace_once(cell_id_hint: str, pattern: re.Pattern, replacement: str) -> Transform:
+    """A transform that rewrites the one Markdown passage matching ``pattern`` (an error if not one).
+
+    ``cell_id_hint`` names the transform; the chapter must hold the passage exactly once, so a
+    chapter whose wording drifted fails loudly instead of keeping the old text in an edition.
+    """
+
+    def transform(nb: dict, chapter: Chapter) -> dict:
+        nb = copy.deepcopy(nb)
+        found = 0
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                text, n = pattern.subn(replacement, _source(cell))
+                if n:
+                    _set_source(cell, text)
+                    found += n
+        if found != 1:
+            raise EditionError(
+                f"{chapter.name}: expected one passage matching {pattern.pattern!r} "
+                f"(for {cell_id_hint}), found {found}."
+            )
+        return nb
+
+    transform.__name__ = f"replace_{cell_id_hint}"
+    return transform
+
+
 # ---------------------------------------------------------------------------------------------
 # The student edition
 
@@ -566,6 +593,18 @@ LEARNER_NOTE = """> **This notebook is for Colab and Jupyter**
 > computes, this notebook shows the value's name in code font, such as `test_acc` (computed
 > above): run the code cell that computes it, or read the number in
 > [this chapter of the book]({page})."""
+
+
+#: The chapters' "Run this chapter" box sends the reader to the rocket icon of the book's page,
+#: which a learner notebook does not have: it is already open.
+ROCKET = re.compile(
+    r"Use the rocket icon at the top of the page to open this notebook in Binder or Colab, or run it"
+    r"\s+locally \(see \{doc\}`\.\./book/how-to-run`\)\."
+)
+LEARNER_RUN = (
+    "This is the chapter's learner notebook: run its cells from the top (to run it in Binder or on\n"
+    "your own machine instead, see {doc}`../book/how-to-run`)."
+)
 
 
 def learner_note(chapter: Chapter) -> str:
@@ -1009,7 +1048,13 @@ EDITIONS = (
     Edition(
         "learner",
         LEARNER,
-        (add_note("learner-edition", learner_note), myst_to_markdown, require_plain_markdown, *NBSTRIPOUT),
+        (
+            add_note("learner-edition", learner_note),
+            replace_once("launch_sentence", ROCKET, LEARNER_RUN),
+            myst_to_markdown,
+            require_plain_markdown,
+            *NBSTRIPOUT,
+        ),
     ),
 )
 

@@ -573,3 +573,19 @@ def test_the_extension_needs_the_learner_notebook(tmp_path):
     (tmp_path / "learner" / "01_neuron.ipynb").write_text("{}")
     learner_launch.use_learner_notebooks(app, "chapters/01_neuron", "page.html", context, None)
     assert _urls(context)["Colab"].endswith("/blob/main/learner/01_neuron.ipynb")
+
+
+def test_learner_notebooks_do_not_send_the_learner_to_a_rocket_icon_they_lack():
+    for path in sorted((ROOT / "learner").glob("*.ipynb")):
+        text = "".join(source(c) for c in cells(path, "markdown"))
+        assert "rocket icon" not in text, path.name
+        assert "This is the chapter's learner notebook" in text, path.name
+
+
+def test_replace_once_fails_when_the_passage_is_missing_or_repeated():
+    transform = editions.replace_once("demo", re.compile("old"), "new")
+    chapter = SimpleNamespace(name="99_demo")
+    assert source(transform({"cells": [md("the old text")]}, chapter)["cells"][0]) == "the new text"
+    for text in ("nothing here", "old and old"):
+        with pytest.raises(editions.EditionError, match="99_demo: expected one passage"):
+            transform({"cells": [md(text)]}, chapter)

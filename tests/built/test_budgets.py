@@ -4,10 +4,10 @@ The figure is the peak resident memory of the kernel that nbval ran the chapter
 in (recorded by ``chapters/conftest.py``). Time is measured by
 ``scripts/benchmark.py``, not asserted here.
 
-The benchmark's peaks are 814-1279 MiB (chapter 4 highest), below 1.5e9 bytes. Under
-nbval inside `make test` from a fresh clone, every chapter has measured 100-115 MiB more
-(1401 MiB for chapter 4, in two runs), cause not found; `make notebooks` alone matches
-the benchmark. The test therefore reads the target as 1.5 GiB (1536 MiB).
+The benchmark's peaks (2026-12-02) are 822-1384 MiB (chapter 4 highest), below 1.5e9 bytes;
+nbval inside `make test` from a fresh clone measured 804-1383 MiB the same day. Earlier
+`make test` runs had measured 100-115 MiB more than the benchmark in every chapter, cause not
+found, so the test reads the target as 1.5 GiB (1536 MiB).
 """
 
 from __future__ import annotations
