@@ -485,7 +485,12 @@ def test_leftover_myst_is_caught_after_the_conversion():
 def test_transforms_do_not_change_their_input():
     ran = {**code('glue("a", 1)'), "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}]}
     ran = {**ran, "execution_count": 3, "id": "ran", "metadata": {"scrolled": True}}
-    nb = {"cells": [md("# T"), ran, md("A {term}`neuron` {glue:text}`a`.")], "metadata": {"widgets": {}}}
+    launch = (
+        "Use the rocket icon at the top of the page to open this notebook in Binder or Colab, or run it\n"
+    )
+    launch += "locally (see {doc}`../book/how-to-run`)."  # the chapters' sentence, rewritten for learners
+    cells_ = [md("# T"), ran, md("A {term}`neuron` {glue:text}`a`."), md(launch)]
+    nb = {"cells": cells_, "metadata": {"widgets": {}}}
     for edition in editions.EDITIONS:
         current = nb
         for transform in edition.transforms:
