@@ -113,8 +113,9 @@ endif
 
 test-offline: lint unit notebooks book colab platforms book-check
 
-## The fast tier, for every change: lint and unit tests.
-check: lint unit
+## The fast tier, for every change: lint and the unit tests not marked slow (about two minutes).
+check: lint
+	$(BIN)/python -m pytest tests -m "not slow"
 
 lint: env
 	$(BIN)/ruff check .

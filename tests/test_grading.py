@@ -16,6 +16,8 @@ from notebook_tools import ROOT
 
 from helpers.checks import ch01
 
+pytestmark = pytest.mark.slow  # grades three submissions: chapter 1 runs three times
+
 
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")

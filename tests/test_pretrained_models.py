@@ -174,6 +174,7 @@ def mnist_images():
     return data.scale_pixels(x[:N_IMAGES])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_loads_with_the_same_weights_in_the_colab_environment(colab_run, name):
     weights = pretrained.load_pretrained(name).get_weights()
@@ -184,6 +185,7 @@ def test_shipped_model_loads_with_the_same_weights_in_the_colab_environment(cola
     assert colab_run[f"{name}/trainable"].all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_model_predicts_the_same_in_the_colab_environment(colab_run, mnist_images, name):
     ours = pretrained.load_pretrained(name).predict(mnist_images, verbose=0)
@@ -205,6 +207,7 @@ def setting_a(mnist):
     return split, data.scale_pixels(test.x), test.y
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "epochs"), [("mnist04_mlp", 3), ("mnist04_cnn", 2)])
 def test_chapter3_recipe_reproduces_the_shipped_model(setting_a, name, epochs, capsys):
     split, x_test, y_test = setting_a
