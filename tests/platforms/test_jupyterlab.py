@@ -16,6 +16,12 @@ from browser_tools import chrome
 from conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+RAW_MYST = (":::{admonition}", ":class: tip", "{term}`", "{doc}`", "```{exercise}")
+
+
+def _raw_myst(text: str) -> list[str]:
+    """The MyST source fragments shown as text (none once jupyterlab-myst has rendered)."""
+    return [raw for raw in RAW_MYST if raw in text]
 
 
 def _free_port() -> int:
@@ -64,13 +70,22 @@ def test_chapter_1_renders_myst_in_the_learners_jupyterlab(lab, browser):
     browser.get(f"{lab}/lab/tree/chapters/01_neuron.ipynb")
     wait = WebDriverWait(browser, 90)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-MarkdownCell")))
-    wait.until(lambda b: "Learning objectives" in b.find_element(By.CSS_SELECTOR, ".jp-Notebook").text)
-    time.sleep(2)  # let the remaining cells render
+    notebook_text = lambda b: b.find_element(By.CSS_SELECTOR, ".jp-Notebook").text  # noqa: E731
+    # JupyterLab attaches cells progressively, and a cell can show its source for a moment before
+    # jupyterlab-myst renders it ("Learning objectives" is in the raw fence too). Wait until the
+    # notebook's text is rendered and stable for a second, for at most 90 s.
+    deadline, text = time.monotonic() + 90, ""
+    while time.monotonic() < deadline:
+        before = notebook_text(browser)
+        time.sleep(1)
+        text = notebook_text(browser)
+        if text == before and "Learning objectives" in text and not _raw_myst(text):
+            break
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "jupyterlab-01_neuron.png"))
-    text = browser.find_element(By.CSS_SELECTOR, ".jp-Notebook").text
-    for raw in (":::{admonition}", ":class: tip", "{term}`", "{doc}`", "```{exercise}"):
-        assert raw not in text, f"JupyterLab shows raw MyST ({raw!r}): is jupyterlab-myst working?"
+    raw = _raw_myst(text)
+    where = text[max(0, text.find(raw[0]) - 200) : text.find(raw[0]) + 100] if raw else ""
+    assert not raw, f"JupyterLab shows raw MyST ({raw[0]!r}), in: {where!r}. Is jupyterlab-myst working?"
     menus = browser.find_element(By.CSS_SELECTOR, "#jp-MainMenu, .lm-MenuBar").text.lower()
     assert "nbgrader" not in menus, f"nbgrader's menu is shown to the learner: {menus!r}"
     tools = browser.find_elements(By.CSS_SELECTOR, "[data-command*='nbgrader'], [title*='Validate']")
