@@ -43,10 +43,14 @@ NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip 
 env: $(STAMP)
 
 ## The authoring environment, exactly requirements/authoring.txt (uv checks every hash).
+## --compile-bytecode: every environment ships its .pyc files, as pip's installs do. Where
+## PYTHONDONTWRITEBYTECODE is set (these machines set it) nothing else would write them, and
+## every process would compile TensorFlow's sources again: `import tensorflow` took 12.4 s
+## instead of 5.5 s, chapter 1 ran in 40 s instead of 31 s (measured 2026-12-03).
 $(STAMP): requirements/authoring.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet uv==0.13.8
-	$(UV) pip sync --quiet --python $(BIN)/python requirements/authoring.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements/authoring.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
@@ -57,7 +61,7 @@ $(LEARNER)/.installed: environment.yml postBuild $(STAMP)
 	rm -rf $(LEARNER)
 	$(PYTHON) -m venv $(LEARNER)
 	$(BIN)/python scripts/lock.py --binder-pip-list > $(LEARNER)/binder-pip-list.txt
-	$(UV) pip sync --quiet --python $(LEARNER)/bin/python $(LEARNER)/binder-pip-list.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(LEARNER)/bin/python $(LEARNER)/binder-pip-list.txt
 	$(UV) pip install --quiet --python $(LEARNER)/bin/python pip
 	PATH="$(CURDIR)/$(LEARNER)/bin:$$PATH" ./postBuild
 	touch $@
@@ -70,7 +74,7 @@ $(COLAB)/.installed: requirements/colab.txt $(STAMP)
 	  "(for example 'pyenv install 3.12') or set COLAB_PYTHON=/path/to/python3.12."; exit 1; }
 	rm -rf $(COLAB)
 	$(UV) venv --quiet --python $(COLAB_PYTHON) $(COLAB)
-	$(UV) pip sync --quiet --python $(COLAB)/bin/python requirements/colab.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(COLAB)/bin/python requirements/colab.txt
 	touch $@
 
 ## Re-resolve the locks from requirements/*.in and regenerate environment.yml (needs the index).

@@ -19,7 +19,7 @@ exceeds a memory cap (Binder's is 2048 MB).
 
 Usage::
 
-    python scripts/benchmark.py [--build] [--make-test] [--cpu-quota 1] [--max-memory-mb 2048] [chapters/01_neuron.ipynb ...]
+    python scripts/benchmark.py [--build] [--make-test] [--skip-chapters] [--cpu-quota 1] [--max-memory-mb 2048] [chapters/01_neuron.ipynb ...]
 """
 
 from __future__ import annotations
@@ -104,13 +104,43 @@ def run_under_quota(notebooks: list[Path], cpus: float) -> dict[str, dict[str, f
     return times
 
 
-def time_make_test() -> float:
-    """Wall time of ``make test`` in a fresh clone of this repository's HEAD."""
+#: The stages of ``make test``, each recognised by the first command make echoes for it.
+MAKE_TEST_STAGES = [
+    ("environments", "test -x "),
+    ("lint", ".venv/bin/ruff check"),
+    ("unit tests", ".venv/bin/python -m pytest tests\n"),
+    ("chapters under nbval (Binder-like)", "HOTL_RECORD_GLUE=1"),
+    ("book build", ".venv/bin/jupyter-book build"),
+    ("Colab-like run", ".venv-colab/bin/python scripts/run_like_colab.py"),
+    ("platforms", ".venv/bin/python -m pytest tests/platforms"),
+    ("built-book checks", ".venv/bin/python -m pytest tests/built"),
+]
+
+
+def time_make_test() -> dict:
+    """Wall time of ``make test`` in a fresh clone of this repository's HEAD, and of its stages.
+
+    The output of ``make`` is streamed; a stage starts at the first line that echoes its
+    command (:data:`MAKE_TEST_STAGES`) and ends where the next one starts.
+    """
     with tempfile.TemporaryDirectory(prefix="make-test-bench-") as tmp:
         subprocess.run(["git", "clone", "--quiet", str(ROOT), tmp], check=True)
         start = time.perf_counter()
-        subprocess.run(["make", "test"], cwd=tmp, check=True)
-        return round(time.perf_counter() - start, 1)
+        starts: dict[str, float] = {}
+        with subprocess.Popen(
+            ["make", "test"], cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as proc:
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                for stage, prefix in MAKE_TEST_STAGES:
+                    if stage not in starts and line.startswith(prefix):
+                        starts[stage] = time.perf_counter() - start
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, "make test")
+        total = time.perf_counter() - start
+    ordered = sorted(starts.items(), key=lambda item: item[1]) + [("end", total)]
+    stages = {name: round(ordered[i + 1][1] - t, 1) for i, (name, t) in enumerate(ordered[:-1])}
+    return {"total_s": round(total, 1), "stages_s": stages}
 
 
 def time_book_build() -> dict[str, float]:
@@ -148,7 +178,7 @@ def write_report(
     runs: list[ChapterRun],
     build: dict[str, float] | None,
     quota: dict | None = None,
-    make_test_s: float | None = None,
+    make_test: dict | None = None,
 ) -> str:
     """Write benchmarks/results.{md,json}, keeping earlier figures not measured now; return the Markdown."""
     previous = _previous()
@@ -157,7 +187,7 @@ def write_report(
     runs = sorted(runs + kept, key=lambda r: r.notebook)
     build = build or previous.get("book")
     quota = quota or previous.get("cpu_quota")
-    make_test_s = make_test_s or previous.get("make_test_s")
+    make_test = make_test or previous.get("make_test")
     cpu = platform.processor() or platform.machine()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -176,11 +206,16 @@ def write_report(
         lines += ["", "| whole book | time (s) |", "|---|---:|"]
         lines += [f"| clean build (executes every chapter) | {build['clean_build_s']:.1f} |"]
         lines += [f"| rebuild with the execution cache | {build['cached_rebuild_s']:.1f} |"]
-    if make_test_s:
+    if make_test:
         lines += [
             "",
-            f"`make test` in a fresh clone, environments from the package cache: {make_test_s:.0f} s.",
+            "`make test` in a fresh clone, environments from the package cache:"
+            f" {make_test['total_s']:.0f} s.",
+            "",
+            "| stage of `make test` | time (s) |",
+            "|---|---:|",
         ]
+        lines += [f"| {stage} | {t:.0f} |" for stage, t in make_test["stages_s"].items()]
     if quota:
         modes = list(THREAD_MODES)
         lines += ["", f"Under a quota of {quota['cpus']:g} CPU (a cgroup, as on Binder), wall time (s):", ""]
@@ -198,7 +233,7 @@ def write_report(
         "allocator_env": _allocator_env(),
         "chapters": [asdict(r) for r in runs],
         "book": build,
-        "make_test_s": make_test_s,
+        "make_test": make_test,
         "cpu_quota": quota,
     }
     (OUT_DIR / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
@@ -214,13 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cpu-quota", type=float, help="also run the chapters under this many CPUs (needs root)"
     )
+    parser.add_argument(
+        "--skip-chapters", action="store_true", help="time only --build / --make-test / --cpu-quota"
+    )
     parser.add_argument("--runs-json", type=Path, help=argparse.SUPPRESS)  # used by --cpu-quota
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
         (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")
     )
     runs = []
-    for path in notebooks:
+    for path in [] if args.skip_chapters else notebooks:
         run = run_chapter(path)
         print(f"{run.notebook}: {run.wall_s:.1f} s, peak {run.peak_rss_mb:.0f} MiB", flush=True)
         runs.append(run)
@@ -231,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu_quota:
         quota = {"cpus": args.cpu_quota, "times": run_under_quota(notebooks, args.cpu_quota)}
     build = time_book_build() if args.build else None
-    make_test_s = time_make_test() if args.make_test else None
-    print(write_report(runs, build, quota, make_test_s))
+    make_test = time_make_test() if args.make_test else None
+    print(write_report(runs, build, quota, make_test))
     if args.max_memory_mb is not None:
         over = [r for r in runs if r.peak_rss_mb > args.max_memory_mb]
         for r in over:
