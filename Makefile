@@ -38,7 +38,7 @@ export MALLOC_MMAP_THRESHOLD_ := 4194304
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
 .PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
-.PHONY: colab platforms book-check benchmark format clean editions student student-book grade
+.PHONY: colab platforms book-check benchmark format clean editions student student-book grade graded
 
 env: $(STAMP)
 
@@ -170,10 +170,18 @@ STUDENT_CONFIG ?= _config_student.yml
 student-book: student
 	$(BIN)/jupyter-book build . -W --keep-going --toc _toc_student.yml --config $(STUDENT_CONFIG) --path-output _build/student
 
+## One graded notebook per learner, each with its own variant of the exercises:
+## make graded ROSTER=roster.csv [GRADED=graded] [CHAPTERS="01_neuron 02_losses"]
+## writes GRADED/STUDENT/NN_*.ipynb and GRADED/variants.csv (keep it private).
+GRADED ?= graded
+graded: env
+	$(BIN)/python scripts/editions.py --graded $(ROSTER) --out $(GRADED) $(if $(CHAPTERS),--chapters $(CHAPTERS))
+
 ## Autograde with nbgrader (no Docker): make grade SUBMISSIONS=folder [GRADES=grades.csv]
+## [VARIANTS=graded/variants.csv]; the learners' reports go to feedback/.
 GRADES ?= grades.csv
 grade: student
-	$(BIN)/python scripts/grade.py $(SUBMISSIONS) --out $(GRADES)
+	$(BIN)/python scripts/grade.py $(SUBMISSIONS) --out $(GRADES) $(if $(VARIANTS),--variants $(VARIANTS))
 
 ## Fix formatting and strip notebook outputs in place.
 format: env

@@ -16,6 +16,7 @@ The package is split into one module per concern, imported in one direction:
 ``transfer``    cutting, freezing, feature extraction, weight change and label-budget sweeps
 ``evaluation``  predicted labels, accuracy intervals, paired comparisons, confusion matrices
 ``plots``       matplotlib figures used by the chapters
+``evidence``    a graded check's answers as JSON, re-checked by the grader in its own process
 ``exercises``   checked exercises: ``Exercise.check()``, ``hint()``, ``solution()``
 ``checks``      the exercises of each chapter (``checks.chNN``)
 """

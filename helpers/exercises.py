@@ -10,14 +10,18 @@ cell holding a placeholder (``...``), then runs ``checks.NAME.check()``:
 * a right answer gives **correct**.
 
 ``check()`` never raises on a learner's answer, however odd (a string, the
-wrong shape, NaN, a function that raises). The one exception is grading: when
-the autograder runs the notebook (nbgrader sets ``NBGRADER_EXECUTION``; any
-other grader can set ``HOTL_GRADING=1``) an answer that is not correct raises
-``AssertionError``, which is how nbgrader withholds the points. The same check
-therefore gives instant feedback and grades.
+wrong shape, NaN, a function that raises). When an autograder runs the notebook
+(nbgrader sets ``NBGRADER_EXECUTION``; any other grader can set ``HOTL_GRADING=1``),
+``check()`` also writes the answers into its output as evidence
+(:mod:`helpers.evidence`), and raises ``AssertionError`` when they are not correct.
+The grade does not come from that kernel, which the learner's cells control: the
+grader (``scripts/grade.py``) decodes the evidence and checks it again in its own
+process (:meth:`Exercise.grade`). Switching grading mode off from a cell therefore
+only loses the evidence, and with it the points.
 
 ``hint()`` shows graded hints, one more each call, and ``solution()`` the
-worked answer.
+worked solution: the chapter's own solution cells, which ``scripts/editions.py``
+collects into ``helpers/checks/solutions.json`` (the notebook is their one source).
 
 A checker is a function of the answers that returns ``None`` (or a short
 message to show with "correct") when they are right, and raises :class:`Wrong`
@@ -29,7 +33,9 @@ input into a :class:`Wrong` with a useful message.
 from __future__ import annotations
 
 import enum
+import functools
 import html
+import json
 import math
 import os
 import re
@@ -37,19 +43,24 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from helpers import evidence
 from helpers._validation import check_int
 
 __all__ = [
+    "Assignment",
     "Exercise",
     "Feedback",
     "NotAttempted",
     "Status",
     "Wrong",
     "as_array",
+    "assign",
+    "assignment",
     "as_int",
     "as_number",
     "call",
@@ -120,6 +131,51 @@ class Feedback:
         )
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """The variant of the exercises a notebook works on, and whether it is graded coursework.
+
+    Attributes
+    ----------
+    variant : int
+        0 is the book's numbers; an instructor hands out others (``scripts/editions.py --graded``).
+    graded : bool
+        In graded coursework ``solution()`` and the last hint of each exercise are withheld.
+    """
+
+    variant: int = 0
+    graded: bool = False
+
+
+_ASSIGNMENT = [Assignment()]  # the one piece of state: set by assign(), like a seed
+
+
+def assign(variant: int, graded: bool = True) -> Assignment:
+    """Work on ``variant`` of every exercise (a graded notebook's first locked cell calls this).
+
+    Parameters
+    ----------
+    variant : int
+        The variant, >= 0 (0: the book's numbers).
+    graded : bool, default True
+        Withhold ``solution()`` and the last hint of each exercise.
+
+    Returns
+    -------
+    Assignment
+        The assignment now in force.
+    """
+    if not isinstance(graded, bool):
+        raise TypeError(f"graded must be True or False, got {type(graded).__name__}.")
+    _ASSIGNMENT[0] = Assignment(check_int(variant, "variant", minimum=0), graded)
+    return _ASSIGNMENT[0]
+
+
+def assignment() -> Assignment:
+    """The assignment in force (see :func:`assign`): variant 0, not graded, unless assigned."""
+    return _ASSIGNMENT[0]
+
+
 class _Undefined:
     """Stands for an answer variable that the learner has not defined."""
 
@@ -131,8 +187,20 @@ UNDEFINED = _Undefined()
 
 
 def grading() -> bool:
-    """Whether an autograder is running the notebook (see ``GRADING_VARIABLES``)."""
-    return any(os.environ.get(name) for name in GRADING_VARIABLES)
+    """Whether an autograder is running the notebook (see ``GRADING_VARIABLES``).
+
+    nbgrader sets ``NBGRADER_EXECUTION`` (to ``autograde`` or ``validate``); other graders set
+    ``HOTL_GRADING=1``. ``HOTL_GRADING=0`` or unset means no.
+
+    Raises
+    ------
+    ValueError
+        If ``HOTL_GRADING`` holds anything but ``0``, ``1`` or nothing.
+    """
+    switch = os.environ.get("HOTL_GRADING", "").strip()
+    if switch not in ("", "0", "1"):
+        raise ValueError(f"HOTL_GRADING must be 0 or 1, got {switch!r}.")
+    return switch == "1" or bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 def _show(obj: Any, markdown: str | None = None) -> None:
@@ -148,6 +216,20 @@ def _show(obj: Any, markdown: str | None = None) -> None:
         print(markdown if markdown is not None else obj)
 
 
+def _show_bundle(feedback: Feedback, extra: dict[str, Any]) -> None:
+    """Display ``feedback`` with ``extra`` MIME entries (the evidence) in IPython, or print it."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with Jupyter
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        bundle = {"text/plain": str(feedback), "text/html": feedback._repr_html_(), **extra}
+        display(bundle, raw=True)
+    else:
+        print(feedback)
+
+
 class Exercise:
     """One checked exercise: ``check()``, graded ``hint()``s and ``solution()``.
 
@@ -161,11 +243,13 @@ class Exercise:
         them from the notebook.
     checker : callable
         ``checker(*answers)`` returns ``None`` or a message when the answers are
-        right and raises :class:`Wrong` or :class:`NotAttempted` otherwise.
+        right and raises :class:`Wrong` or :class:`NotAttempted` otherwise. With
+        ``variants``, it is called as ``checker(*answers, **params)``.
     hints : sequence of str
         Hints from gentle to explicit (Markdown), at least one.
-    solution : str
-        The worked solution (Markdown).
+    solution : str, optional
+        Deprecated: the worked solution (Markdown), shown only when the chapter has none in
+        ``helpers/checks/solutions.json``.
     reference : tuple
         A correct set of answers, used by the tests (the checker must accept it).
     mistakes : sequence of tuple
@@ -173,6 +257,10 @@ class Exercise:
         reject each, without revealing the expected answer).
     points : int, default 1
         Points awarded by the autograder.
+    variants : callable, optional
+        ``variants(n)`` returns the parameters (a dict of keyword arguments for the checker) of
+        variant ``n`` of the exercise; variant 0 is the one in the book. An instructor hands out
+        other variants with :func:`assign` (see ``scripts/editions.py --graded``).
     """
 
     def __init__(
@@ -182,10 +270,11 @@ class Exercise:
         answers: Sequence[str],
         checker: Callable[..., str | None],
         hints: Sequence[str],
-        solution: str,
+        solution: str | None = None,
         reference: tuple,
         mistakes: Sequence[tuple] = (),
         points: int = 1,
+        variants: Callable[[int], Mapping[str, Any]] | None = None,
     ) -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"name must be a Python identifier, got {name!r}.")
@@ -193,6 +282,8 @@ class Exercise:
             raise TypeError(f"answers must be a non-empty sequence of variable names, got {answers!r}.")
         if not callable(checker):
             raise TypeError(f"checker must be callable, got {type(checker).__name__}.")
+        if variants is not None and not callable(variants):
+            raise TypeError(f"variants must be callable or None, got {type(variants).__name__}.")
         if isinstance(hints, str) or not hints:
             raise ValueError("hints must be a non-empty sequence of strings (gentle first).")
         if not isinstance(reference, tuple) or len(reference) != len(answers):
@@ -210,23 +301,41 @@ class Exercise:
         self.reference = reference
         self.mistakes = tuple(mistakes)
         self.points = check_int(points, "points", minimum=1)
+        self.variants = variants
         self._hints_shown = 0
 
     def __repr__(self) -> str:
         return f"Exercise({self.name!r}, answers={self.answers!r}, points={self.points})"
 
-    def evaluate(self, *answers: Any) -> Feedback:
+    def params(self, variant: int | None = None) -> dict[str, Any]:
+        """The parameters of ``variant`` (default: the assigned one, see :func:`assign`); ``{}`` without variants."""
+        variant = assignment().variant if variant is None else check_int(variant, "variant", minimum=0)
+        return dict(self.variants(variant)) if self.variants is not None else {}
+
+    def numbers(self) -> None:
+        """Show the numbers of the assigned variant (they replace the book's in the exercise)."""
+        params = self.params()
+        if not params:
+            _show(None, markdown=f"`{self.name}` has the same numbers in every variant: those of the text.")
+            return
+        shown = ", ".join(f"`{k} = {v!r}`" for k, v in params.items())
+        _show(None, markdown=f"**Your numbers** (variant {assignment().variant}): {shown}")
+
+    def evaluate(self, *answers: Any, variant: int | None = None) -> Feedback:
         """Check ``answers`` and return the feedback; never raises.
 
         Parameters
         ----------
         *answers
             One value per name in ``self.answers``.
+        variant : int, optional
+            Check against this variant's numbers (default: the assigned one).
 
         Returns
         -------
         Feedback
         """
+        params = self.params(variant)  # a bad variant is the caller's error: it raises
         names = ", ".join(f"`{n}`" for n in self.answers)
         if len(answers) != len(self.answers):
             return self._feedback(
@@ -247,7 +356,7 @@ class Exercise:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                message = self.checker(*answers)
+                message = self.checker(*answers, **params)
         except NotAttempted as exc:
             return self._feedback(Status.NOT_ATTEMPTED, str(exc) or "replace the `...` placeholder first.")
         except Wrong as exc:
@@ -267,16 +376,64 @@ class Exercise:
 
         Without arguments, reads the variables named in ``self.answers`` from
         the notebook (the caller's globals). Never raises, except in grading
-        mode (see :func:`grading`), where an answer that is not correct raises
-        ``AssertionError`` so that the autograder withholds the points.
+        mode (see :func:`grading`): there the output also carries the answers as
+        evidence for the grader (:meth:`grade`), and an answer that is not correct
+        raises ``AssertionError``.
         """
         if not answers:
             namespace = sys._getframe(1).f_globals
             answers = tuple(namespace.get(n, UNDEFINED) for n in self.answers)
-        feedback = self.evaluate(*answers)
-        _show(feedback)
-        if grading() and not feedback.correct:
+        if not grading():
+            _show(self.evaluate(*answers))
+            return
+        recorded = tuple(
+            evidence.Recorder(a) if callable(a) and not isinstance(a, type) else a for a in answers
+        )
+        feedback = self.evaluate(*recorded)
+        payload = {
+            "exercise": self.name,
+            "variant": assignment().variant,
+            "answers": [evidence.encode(a) for a in recorded],
+        }
+        _show_bundle(feedback, {evidence.MIME_TYPE: payload})
+        if not feedback.correct:
             raise AssertionError(f"{self.name}: {feedback}")
+
+    def grade(self, payload: Any, variant: int = 0) -> Feedback:
+        """Check the evidence a graded ``check()`` wrote (see :mod:`helpers.evidence`).
+
+        Whatever the payload holds (nothing, a forgery), the result is feedback, not an error.
+
+        Parameters
+        ----------
+        payload : dict or None
+            ``{"exercise": name, "variant": n, "answers": [...]}`` as found in the check cell's
+            output; ``None`` when the cell wrote none.
+        variant : int, default 0
+            The learner's variant, as the grader knows it (the payload's own is not trusted).
+
+        Returns
+        -------
+        Feedback
+            What :meth:`evaluate` says of the decoded answers, or "not attempted" when there is
+            no evidence for this exercise.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``variant`` is not an int >= 0.
+        """
+        variant = check_int(variant, "variant", minimum=0)
+        if not isinstance(payload, Mapping) or payload.get("exercise") != self.name:
+            return self._feedback(
+                Status.NOT_ATTEMPTED,
+                "the check cell left no evidence of your answers: run the notebook from the top, "
+                "without changing or deleting the check cells.",
+            )
+        answers = payload.get("answers")
+        if not isinstance(answers, list):
+            answers = []
+        return self.evaluate(*(evidence.decode(a) for a in answers), variant=variant)
 
     def hint(self, n: int | None = None) -> None:
         """Show hint ``n`` (1-based); without ``n``, the next one."""
@@ -285,16 +442,37 @@ class Exercise:
         n = check_int(n, "n", minimum=1)
         if n > len(self.hints):
             raise ValueError(f"{self.name} has {len(self.hints)} hint(s); ask for 1 to {len(self.hints)}.")
+        if assignment().graded and n == len(self.hints) > 1:
+            _show(None, markdown="The last hint is not available in a graded assignment.")
+            return
         self._hints_shown = max(self._hints_shown, n)
         more = " Run `hint()` again for the next one." if n < len(self.hints) else ""
         _show(None, markdown=f"**Hint {n} of {len(self.hints)}:** {self.hints[n - 1]}{more}")
 
     def solution(self) -> None:
-        """Show the worked solution."""
-        _show(None, markdown=f"**Solution:** {self.solution_text}")
+        """Show the worked solution: the chapter's solution cells (see ``solutions.json``)."""
+        if assignment().graded:
+            _show(None, markdown="Solutions are not available in a graded assignment.")
+            return
+        text = worked_solutions().get(self.name, self.solution_text)
+        if not text:
+            text = "no worked solution is published for this exercise; ask your instructor."
+        _show(None, markdown=f"**Solution:**\n\n{text}")
 
     def _feedback(self, status: Status, message: str) -> Feedback:
         return Feedback(status, message, self.name)
+
+
+@functools.cache
+def worked_solutions() -> dict[str, str]:
+    """``exercise name -> Markdown`` from ``helpers/checks/solutions.json`` (generated from the chapters).
+
+    Empty when the file is absent (a copy of ``helpers`` without the published solutions).
+    """
+    path = Path(__file__).parent / "checks" / "solutions.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:

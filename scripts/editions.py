@@ -5,6 +5,8 @@ Usage::
     python scripts/editions.py                     # (re)write every edition
     python scripts/editions.py --edition learner   # only one edition
     python scripts/editions.py --check             # exit 1 if a generated file is out of date (a test runs this)
+    python scripts/editions.py --graded roster.csv --out graded [--chapters 01_neuron]
+                                                   # one graded notebook per learner, own variants
 
 An edition is a list of transforms and an output folder. A transform is a pure function
 ``(notebook, chapter) -> notebook``: it returns a new notebook (a JSON dict) and never changes its
@@ -30,6 +32,12 @@ the transforms in order. The editions:
 
 Every generated notebook is written as ``nbstripout`` would leave it (no outputs, no execution
 counts, cell ids ``"0"``, ``"1"``, ...), so the pre-commit hook does not rewrite it.
+
+``graded`` (``--graded ROSTER``: ``OUT/STUDENT/NN_*.ipynb`` and ``OUT/variants.csv``)
+    the student edition for one learner: a cell that assigns the learner's variant of the
+    exercises (``helpers.exercises.assign``; solutions and last hints withheld) and, above each
+    answer cell of an exercise with variants, a cell that shows its numbers. Not committed: the
+    variants file is the instructor's, and ``scripts/grade.py --variants`` grades with it.
 
 Adding an edition (a translation that replaces the Markdown from gettext catalogs, a graded
 variant with other numbers) is a few lines: write its transforms, then add
@@ -63,6 +71,7 @@ STUDENT, STUDENT_TOC, STUDENT_CONFIG = (
     ROOT / "_config_student.yml",
 )
 LEARNER = ROOT / "learner"
+SOLUTIONS = ROOT / "helpers" / "checks" / "solutions.json"
 GLOSSARY, BIBLIOGRAPHY = ROOT / "book" / "glossary.md", ROOT / "book" / "references.bib"
 GLOSSARY_PAGE, REFERENCES_PAGE = "book/glossary", "book/references"
 
@@ -493,6 +502,67 @@ def solutions(chapter: Path) -> list[str]:
         elif inside:
             found[-1] += text + "\n\n"
     return found
+
+
+def worked_solutions(nb: dict, chapter: Chapter) -> dict[str, str]:
+    """``name -> Markdown``: the worked solution of each checked exercise of ``nb``, as the learner edition writes it.
+
+    A gated solution's text (in plain Markdown, see :func:`myst_to_markdown`) and code cells
+    (without ``remove-cell`` guards and without the ``checks.NAME.check()`` line that names the
+    exercise) are what ``Exercise.solution()`` shows: the notebook is their only source.
+    """
+    cells = nb["cells"]
+    markdown = [_source(c) for c in cells if c["cell_type"] == "markdown"]
+    state = _Conversion(chapter, targets(markdown, chapter.docname), glued_names(cells))
+    found: dict[str, str] = {}
+    parts: list[str] | None = None  # the solution being read
+    name: str | None = None
+    for i, cell in enumerate(cells):
+        state.cell = i
+        if cell["cell_type"] != "markdown":
+            if parts is None or "remove-cell" in _tags(cell):
+                continue
+            code = []
+            for line in _source(cell).splitlines():
+                match = CHECK.match(line.strip())
+                if match:
+                    name = match.group(1)
+                else:
+                    code.append(line)
+            text = "\n".join(code).strip("\n")
+            if text:
+                parts.append(f"```python\n{text}\n```")
+            continue
+        lines: list[str] = []
+        header: str | None = None  # the fence that closes solution-start's options
+        for line in _source(cell).splitlines():
+            match = FENCE.match(line)
+            if header is not None:
+                header = None if line.strip() == header else header
+            elif match and match.group(2) == "solution-start":
+                parts, name, lines, header = [], None, [], match.group(1)
+            elif match and match.group(2) == "solution-end":
+                if parts is not None:
+                    parts.append(convert_cell("\n".join(lines), state))
+                    if name is None:
+                        raise state.fail("a worked solution without `checks.NAME.check()`")
+                    found[name] = re.sub(r"\n{3,}", "\n\n", "\n\n".join(p for p in parts if p.strip()))
+                parts, lines = None, []
+            elif parts is not None:
+                lines.append(line)
+        if parts is not None and lines:
+            parts.append(convert_cell("\n".join(lines), state))
+    return found
+
+
+def solution_catalogue() -> dict[Path, str]:
+    """``helpers/checks/solutions.json``: every chapter's worked solutions, for ``Exercise.solution()``."""
+    book = load_book()
+    catalogue: dict[str, str] = {}
+    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        catalogue.update(worked_solutions(nb, Chapter(path.stem, book)))
+    return {SOLUTIONS: json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n"}
 
 
 def student_book_files() -> dict[Path, str]:
@@ -1055,8 +1125,122 @@ EDITIONS = (
             require_plain_markdown,
             *NBSTRIPOUT,
         ),
+        solution_catalogue,
     ),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Graded variants: the student edition, one notebook per learner, each with its own numbers
+
+GRADED_NOTE = """:::{admonition} Graded assignment
+:class: important
+This notebook is your graded copy of the chapter. Some exercises have **your own numbers**,
+shown under them; they replace the numbers in the exercise's text. The worked solutions and the
+last hint of each exercise are not available. Do not change the cell that calls `assign`.
+:::"""
+
+ASSIGN_CELL = """from helpers.exercises import assign
+
+assign(variant={variant})  # your variant of the exercises: do not change this cell"""
+
+
+def _code_cell(cell_id: str, text: str, tags: list[str]) -> dict:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {"tags": tags},
+        "outputs": [],
+        "source": text,
+    }
+
+
+def assign_variant(variant: int) -> Transform:
+    """A transform that sets the exercises' variant right after the chapter imports its checks,
+    and shows each varying exercise's numbers (``checks.NAME.numbers()``) above its answer cell."""
+
+    def transform(nb: dict, chapter: Chapter) -> dict:
+        module = checks_module(chapter)
+        cells: list[dict] = []
+        assigned = False
+        for cell in nb["cells"]:
+            match = CHECK.match(_source(cell).strip()) if "exercise-check" in _tags(cell) else None
+            if match and getattr(module, match.group(1)).variants is not None:
+                answer = cells.pop()  # the answer cell just before its check
+                numbers = f"checks.{match.group(1)}.numbers()  # the numbers of your variant"
+                cells += [_code_cell(f"numbers-{match.group(1)}", numbers, ["graded-variant"]), answer]
+            cells.append(cell)
+            if not assigned and f"from helpers.checks import ch{chapter.number} as checks" in _source(cell):
+                cells.append(
+                    _code_cell("assign-variant", ASSIGN_CELL.format(variant=variant), ["graded-variant"])
+                )
+                assigned = True
+        if not assigned:
+            raise EditionError(f"{chapter.name}: no cell imports its checks, so no variant can be assigned")
+        return {**nb, "cells": cells}
+
+    transform.__name__ = f"assign_variant_{variant}"
+    return transform
+
+
+def graded_edition(variant: int, folder: Path) -> Edition:
+    """The graded copy of the chapters for one learner: the student edition with ``variant``."""
+    return Edition(
+        f"graded-{variant}",
+        folder,
+        (
+            remove_solutions,
+            require_placeholders,
+            nbgrader_checks,
+            assign_variant(variant),
+            add_note("graded-assignment", lambda chapter: GRADED_NOTE),
+            *NBSTRIPOUT,
+        ),
+    )
+
+
+def read_roster(path: Path, seed: int | None = None) -> dict[str, int]:
+    """``student -> variant`` from a CSV with a ``student`` column and, optionally, ``variant``.
+
+    Students without a variant get a random one in 1..999,999 (``seed`` makes it repeatable);
+    variant 0 is the book's, whose answers are public.
+    """
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    roster: dict[str, int] = {}
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            student = (row.get("student") or "").strip()
+            if not re.fullmatch(r"[A-Za-z0-9_.-]+", student):
+                raise ValueError(
+                    f"{path}: a student name must be letters, digits, '_', '.' or '-'; got {student!r}"
+                )
+            if student in roster:
+                raise ValueError(f"{path}: {student} is listed twice")
+            given = (row.get("variant") or "").strip()
+            if given and not given.isdigit():
+                raise ValueError(f"{path}: the variant of {student} must be a whole number, got {given!r}")
+            roster[student] = int(given) if given else rng.randint(1, 999_999)
+    if not roster:
+        raise ValueError(f"{path} lists no students (a CSV with a `student` column)")
+    return roster
+
+
+def graded_files(roster: Mapping[str, int], out: Path, names: list[str] | None = None) -> dict[Path, str]:
+    """Every learner's graded notebooks (``out/STUDENT/NN_*.ipynb``) and ``out/variants.csv``."""
+    book = load_book()
+    selected = [p for p in chapters() if not names or p.stem in names]
+    if names and len(selected) != len(set(names)):
+        raise ValueError(f"unknown chapter(s): {sorted(set(names) - {p.stem for p in selected})}")
+    files: dict[Path, str] = {}
+    for student, variant in roster.items():
+        files.update(graded_edition(variant, out / student).files(selected, book))
+    lines = ["student,variant"] + [f"{student},{variant}" for student, variant in roster.items()]
+    files[out / "variants.csv"] = "\n".join(lines) + "\n"
+    return files
 
 
 def edition(name: str) -> Edition:
@@ -1093,7 +1277,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report files that are out of date")
     parser.add_argument("--edition", choices=[e.name for e in EDITIONS], help="only this edition")
+    parser.add_argument("--graded", type=Path, metavar="ROSTER", help="write graded variants for a class")
+    parser.add_argument("--out", type=Path, default=Path("graded"), help="with --graded: where to write")
+    parser.add_argument("--chapters", nargs="*", help="with --graded: only these chapters (01_neuron ...)")
+    parser.add_argument("--seed", type=int, help="with --graded: seed for the variants the roster leaves out")
     args = parser.parse_args(argv)
+    if args.graded:
+        try:
+            files = graded_files(read_roster(args.graded, args.seed), args.out, args.chapters)
+        except (EditionError, ValueError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(files) - 1} notebooks and {_shown(args.out / 'variants.csv')} (keep it private)")
+        return 0
     editions = tuple(e for e in EDITIONS if args.edition in (None, e.name))
     try:
         files = expected_files(editions)

@@ -6,6 +6,7 @@ Colab) has the same cells and code as the chapter and no MyST left in its Markdo
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import re
@@ -142,6 +143,44 @@ def test_gated_solutions_spanning_cells_are_removed():
     assert "secret" not in text and "solution" not in text
     assert "Intro" in text and "Again." in text and "answer = ..." in text
     assert any("secret_code" in r for r in removed)
+
+
+def test_worked_solutions_come_from_the_notebook_text_and_code_without_the_check():
+    nb = {
+        "cells": [
+            md(
+                "```{exercise} One\n:label: ex-one\nDo it.\n```\n\n```{solution-start} ex-one\n:class: dropdown\n```\n\nBy {term}`hand`."
+            ),
+            code("answer = 2\nchecks.one.check()"),
+            {**code("assert answer == 2"), "metadata": {"tags": ["remove-cell"]}},
+            md("```{solution-end}\n```\n\nAfter the solution."),
+        ]
+    }
+    book = editions.Book(
+        glossary={"hand": "hand"}, labels={"ex-one": editions.Target("chapters/01_x", "One", 1, True)}
+    )
+    found = editions.worked_solutions(nb, editions.Chapter("01_x", book))
+    assert list(found) == ["one"]
+    text = found["one"]
+    assert text.startswith("By [hand](") and "```python\nanswer = 2\n```" in text
+    assert "check()" not in text and "assert" not in text and "After" not in text and "dropdown" not in text
+
+
+def test_every_exercise_shows_its_chapters_worked_solution(capsys):
+    import helpers.checks
+    from helpers.exercises import worked_solutions
+
+    catalogue = json.loads((ROOT / "helpers" / "checks" / "solutions.json").read_text())
+    names = []
+    for number in range(1, 7):
+        module = importlib.import_module(f"helpers.checks.ch{number:02d}")
+        names += [ex.name for ex in module.EXERCISES]
+    assert sorted(catalogue) == sorted(names) and worked_solutions() == catalogue
+    assert helpers.checks  # the package holds the catalogue
+    for name in names:
+        assert "```python" in catalogue[name], name
+    module.EXERCISES[0].solution()
+    assert catalogue[module.EXERCISES[0].name] in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("fence", ["```", ":::", "````"])
@@ -594,3 +633,56 @@ def test_replace_once_fails_when_the_passage_is_missing_or_repeated():
     for text in ("nothing here", "old and old"):
         with pytest.raises(editions.EditionError, match="99_demo: expected one passage"):
             transform({"cells": [md(text)]}, chapter)
+
+
+# ---------------------------------------------------------------------------------------------
+# Graded variants
+
+
+def test_a_roster_gives_each_learner_a_variant_repeatably(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,variant\nalice,7\nbob,\ncarol\n")
+    first = editions.read_roster(roster, seed=1)
+    assert first["alice"] == 7 and first == editions.read_roster(roster, seed=1)
+    assert all(1 <= first[s] <= 999_999 for s in ("bob", "carol"))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("student\n", "lists no students"),
+        ("student\nalice\nalice\n", "listed twice"),
+        ("student\n../etc\n", "letters, digits"),
+        ("student,variant\nalice,x\n", "whole number"),
+    ],
+)
+def test_a_bad_roster_is_refused_with_a_clear_message(tmp_path, text, match):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text)
+    with pytest.raises(ValueError, match=match):
+        editions.read_roster(roster)
+
+
+def test_each_learner_gets_the_student_edition_with_their_variant(tmp_path):
+    chapter = CHAPTERS[0]
+    files = editions.graded_files({"alice": 7, "bob": 8}, tmp_path, [chapter.stem])
+    assert (tmp_path / "variants.csv") in files and "alice,7" in files[tmp_path / "variants.csv"]
+    nb = json.loads(files[tmp_path / "alice" / chapter.name])
+    student = editions.student_notebook(chapter)
+    text = [source(c) for c in nb["cells"]]
+    assert "assign(variant=7)" in "\n".join(text) and "assign(variant=8)" not in "\n".join(text)
+    assert "Graded assignment" in text[1]
+    ours = [c for c in nb["cells"] if "graded-variant" in c["metadata"].get("tags", [])]
+    assert len(nb["cells"]) == len(student["cells"]) + len(ours)  # its note replaces the student note
+    module = importlib.import_module(f"helpers.checks.ch{chapter.name[:2]}")
+    varying = [ex.name for ex in module.EXERCISES if ex.variants is not None]
+    assert [source(c).split(".")[1] for c in ours[1:]] == varying
+    for name in varying:  # the numbers come right above the answer cell, then the check
+        i = next(i for i, t in enumerate(text) if t.startswith(f"checks.{name}.numbers()"))
+        assert "exercise-answer" in nb["cells"][i + 1]["metadata"]["tags"]
+        assert text[i + 2] == f"checks.{name}.check()"
+
+
+def test_unknown_chapters_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown chapter"):
+        editions.graded_files({"alice": 1}, tmp_path, ["99_nothing"])

@@ -33,6 +33,56 @@ def make(**overrides) -> Exercise:
 def _not_grading(monkeypatch):
     for name in exercises.GRADING_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    yield
+    exercises.assign(0, graded=False)
+
+
+def _check_multiple(value, factor):
+    if exercises.as_number(value, "value") != 2 * factor:
+        raise Wrong("not twice the factor.")
+
+
+def varying() -> Exercise:
+    return make(checker=_check_multiple, variants=lambda n: {"factor": n + 1}, reference=(2,))
+
+
+def test_a_variant_changes_the_right_answer_and_the_grader_uses_its_own_variant():
+    exercise = varying()
+    assert exercise.params() == {"factor": 1} and exercise.evaluate(2).correct
+    exercises.assign(4)
+    assert exercise.params() == {"factor": 5}
+    assert exercise.evaluate(10).correct and not exercise.evaluate(2).correct
+    assert exercise.evaluate(2, variant=0).correct
+    payload = {"exercise": "double", "variant": 0, "answers": [{"t": "int", "v": 2}]}
+    assert not exercise.grade(payload, variant=4).correct  # the claimed variant is ignored
+    assert exercise.grade(payload, variant=0).correct
+
+
+def test_numbers_shows_the_assigned_variant(capsys):
+    exercises.assign(2)
+    varying().numbers()
+    make().numbers()
+    out = capsys.readouterr().out
+    assert "variant 2" in out and "`factor = 3`" in out and "same numbers in every variant" in out
+
+
+def test_a_graded_assignment_withholds_the_solution_and_the_last_hint(capsys):
+    exercises.assign(3, graded=True)
+    exercise = make()
+    exercise.hint(1)
+    exercise.hint(2)
+    exercise.solution()
+    out = capsys.readouterr().out
+    assert "first hint" in out and "second hint" not in out and "`value = 2`" not in out
+    assert "not available in a graded assignment" in out
+
+
+@pytest.mark.parametrize(
+    ("variant", "graded", "error"), [(-1, True, ValueError), ("1", True, TypeError), (1, 1, TypeError)]
+)
+def test_assign_refuses_bad_input(variant, graded, error):
+    with pytest.raises(error):
+        exercises.assign(variant, graded)
 
 
 @pytest.mark.parametrize(
@@ -90,9 +140,9 @@ def test_check_never_raises_outside_grading(capsys):
     assert capsys.readouterr().out.startswith("Not right yet")
 
 
-@pytest.mark.parametrize("variable", exercises.GRADING_VARIABLES)
-def test_check_raises_under_an_autograder_so_points_are_withheld(monkeypatch, variable, capsys):
-    monkeypatch.setenv(variable, "autograde")
+@pytest.mark.parametrize(("variable", "value"), [("NBGRADER_EXECUTION", "autograde"), ("HOTL_GRADING", "1")])
+def test_check_raises_under_an_autograder_so_points_are_withheld(monkeypatch, variable, value, capsys):
+    monkeypatch.setenv(variable, value)
     with pytest.raises(AssertionError, match="double: Not right yet"):
         make().check(3)
     make().check(2)  # a correct answer passes

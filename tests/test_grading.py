@@ -1,7 +1,10 @@
-"""Autograding with nbgrader (scripts/grade.py): three submissions of chapter 1, graded end to end.
+"""Autograding (scripts/grade.py): a class of chapter-1 submissions, graded end to end.
 
-nbgrader executes each submission in a local kernel (no Docker), so this test runs the chapter
-three times: about 1.5 minutes of CPU.
+nbgrader executes each submission in a local kernel (no Docker) and the grader checks the
+evidence its check cells wrote, in its own process. The class: an untouched notebook, a complete
+one, a partly correct one, a tamperer (each exercise attacked a different way, each with a
+wrong answer) and one whose last cell never ends. Chapter 1 runs five times: about three
+minutes of CPU.
 """
 
 from __future__ import annotations
@@ -46,27 +49,65 @@ def _submission(answers: list[str | None]) -> dict:
     return nb
 
 
+#: Each exercise of chapter 1 attacked a different way, each with a wrong answer.
+TAMPERING = [
+    # the checker monkeypatched in the kernel: the kernel says "correct", the grade must not
+    "checks.neuron_by_hand.checker = lambda *answers: None\nneuron_output = 0.5\n",
+    # the check cell is edited below (nbgrader restores it from the source)
+    "n_params = 1\n",
+    # a cell that raises: the answer stays undefined, the rest of the notebook still runs
+    'raise RuntimeError("this cell fails")\n',
+    # grading switched off: the check writes no evidence and raises nothing
+    'import os\n\nos.environ.pop("NBGRADER_EXECUTION", None)\nos.environ["HOTL_GRADING"] = "0"\n'
+    "xor_accuracies = {1: 0.5, 2: 0.5, 4: 0.5}\nsmallest_width = 4\n",
+]
+
+
+def _edit_check_cell(nb: dict, name: str, source: str) -> dict:
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == name:
+            cell["source"] = source
+    return nb
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def class_dir(tmp_path_factory):
     solutions = make_student.solutions(CHAPTER)
     mistake = 'def tanh_derivative(z):\n    """Forgot to square."""\n    return 1.0 - np.tanh(z)\n'
     submissions = {
-        "untouched": [None] * len(NAMES),
-        "complete": solutions,
-        "partial": [solutions[0], solutions[1], mistake, None],
+        "untouched": _submission([None] * len(NAMES)),
+        "complete": _submission(solutions),
+        "partial": _submission([solutions[0], solutions[1], mistake, None]),
+        "tamperer": _edit_check_cell(_submission(TAMPERING), "count_params", "pass  # no check here\n"),
+        "hangs": _submission([*solutions[:3], "while True:\n    pass\n"]),
     }
     folder = tmp_path_factory.mktemp("submissions")
-    for student, answers in submissions.items():
+    for student, nb in submissions.items():
         (folder / student).mkdir()
-        (folder / student / STUDENT.name).write_text(json.dumps(_submission(answers)), encoding="utf-8")
+        (folder / student / STUDENT.name).write_text(json.dumps(nb), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def feedback_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("feedback")
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("course")
+
+
+@pytest.fixture(scope="module")
+def graded(class_dir, feedback_dir, course_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("grades") / "grades.csv"
-    grade.grade(folder, out)
+    grade.grade(class_dir, out, workdir=course_dir, timeout=60, feedback_dir=feedback_dir)
     with out.open() as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
 
 
 def test_score_table_has_a_row_per_student_and_a_column_per_exercise(graded):
-    assert set(graded) == {"untouched", "complete", "partial"}
+    assert set(graded) == {"untouched", "complete", "partial", "tamperer", "hangs"}
     for row in graded.values():
         assert row["chapter"] == "01_neuron"
         assert set(NAMES) <= set(row)
@@ -88,6 +129,43 @@ def test_partly_correct_submission_gets_the_points_of_its_correct_answers(graded
     expected = {"neuron_by_hand": 1, "count_params": 1, "tanh_derivative": 0, "xor_width": 0}
     assert {name: float(row[name]) for name in NAMES} == expected
     assert float(row["total"]) == 2
+
+
+def test_tampering_earns_nothing(graded):
+    row = graded["tamperer"]
+    assert {name: float(row[name]) for name in NAMES} == dict.fromkeys(NAMES, 0.0)
+
+
+def test_a_cell_that_never_ends_is_interrupted_and_the_rest_is_graded(graded):
+    row = graded["hangs"]
+    expected = {"neuron_by_hand": 1, "count_params": 1, "tanh_derivative": 1, "xor_width": 0}
+    assert {name: float(row[name]) for name in NAMES} == expected
+
+
+def test_each_learner_gets_a_readable_report(graded, feedback_dir):
+    for student, row in graded.items():
+        report = (feedback_dir / student / f"{CHAPTER.stem}.md").read_text()
+        assert f"Score: {float(row['total']):g} / {float(row['max']):g}" in report
+        for name in NAMES:
+            assert f"`{name}`" in report
+    tamperer = (feedback_dir / "tamperer" / f"{CHAPTER.stem}.md").read_text()
+    assert "Not right yet" in tamperer and "left no evidence" in tamperer
+    assert "Correct" in (feedback_dir / "complete" / f"{CHAPTER.stem}.md").read_text()
+
+
+def test_the_gradebook_holds_the_graders_scores_not_the_kernels(graded, course_dir):
+    """The monkeypatched checker said "correct" in the kernel; the gradebook must say 0."""
+    from nbgrader.api import Gradebook
+
+    autograded = course_dir / "autograded" / "tamperer" / CHAPTER.stem / STUDENT.name
+    outputs = json.loads(autograded.read_text())["cells"]
+    fooled = [c for c in outputs if c["metadata"].get("nbgrader", {}).get("grade_id") == "neuron_by_hand"]
+    assert "Correct" in json.dumps(fooled[0]["outputs"])  # the kernel was fooled...
+    with Gradebook(f"sqlite:///{course_dir}/gradebook.db") as gradebook:
+        for name in NAMES:  # ...the grade was not
+            assert gradebook.find_grade(name, CHAPTER.stem, CHAPTER.stem, "tamperer").score == 0
+        complete = gradebook.find_submission(CHAPTER.stem, "complete")
+        assert complete.score == complete.max_score
 
 
 def test_grading_refuses_a_folder_without_student_folders(tmp_path):
