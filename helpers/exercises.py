@@ -247,9 +247,6 @@ class Exercise:
         ``variants``, it is called as ``checker(*answers, **params)``.
     hints : sequence of str
         Hints from gentle to explicit (Markdown), at least one.
-    solution : str, optional
-        Deprecated: the worked solution (Markdown), shown only when the chapter has none in
-        ``helpers/checks/solutions.json``.
     reference : tuple
         A correct set of answers, used by the tests (the checker must accept it).
     mistakes : sequence of tuple
@@ -270,7 +267,6 @@ class Exercise:
         answers: Sequence[str],
         checker: Callable[..., str | None],
         hints: Sequence[str],
-        solution: str | None = None,
         reference: tuple,
         mistakes: Sequence[tuple] = (),
         points: int = 1,
@@ -297,7 +293,6 @@ class Exercise:
         self.answers = tuple(answers)
         self.checker = checker
         self.hints = tuple(hints)
-        self.solution_text = solution
         self.reference = reference
         self.mistakes = tuple(mistakes)
         self.points = check_int(points, "points", minimum=1)
@@ -454,7 +449,7 @@ class Exercise:
         if assignment().graded:
             _show(None, markdown="Solutions are not available in a graded assignment.")
             return
-        text = worked_solutions().get(self.name, self.solution_text)
+        text = worked_solutions().get(self.name)
         if not text:
             text = "no worked solution is published for this exercise; ask your instructor."
         _show(None, markdown=f"**Solution:**\n\n{text}")

@@ -24,7 +24,7 @@ Y = np.array([0, 1, 0, 1])
 
 def _exercise(**changes):
     """An exercise with valid arguments, but for ``changes``."""
-    arguments = dict(answers=("x",), checker=lambda x: None, hints=("a hint",), solution="", reference=(1,))
+    arguments = dict(answers=("x",), checker=lambda x: None, hints=("a hint",), reference=(1,))
     return exercises.Exercise(changes.pop("name", "ex"), **{**arguments, **changes})
 
 
@@ -195,10 +195,20 @@ CASES = [
     ("assign: a negative variant", lambda: exercises.assign(-1), ValueError, "variant must be >= 0"),
     ("assign: graded not a bool", lambda: exercises.assign(1, graded="yes"), TypeError, "graded must be"),
     ("assignment: takes no argument", lambda: exercises.assignment(1), TypeError, "positional"),
-    ("Exercise: variants not callable", lambda: _exercise(variants=3), TypeError, "variants must be callable"),
+    (
+        "Exercise: variants not callable",
+        lambda: _exercise(variants=3),
+        TypeError,
+        "variants must be callable",
+    ),
     ("Exercise.params: a fractional variant", lambda: _exercise().params(1.5), TypeError, "variant"),
     ("Exercise.numbers: takes no argument", lambda: _exercise().numbers(1), TypeError, "positional"),
-    ("Exercise.grade: a negative variant", lambda: _exercise(variants=dict).grade({}, -1), ValueError, "variant"),
+    (
+        "Exercise.grade: a negative variant",
+        lambda: _exercise(variants=dict).grade({}, -1),
+        ValueError,
+        "variant",
+    ),
     ("EpochLogger: every 0", lambda: training.EpochLogger(every=0), ValueError, "every must be >= 1"),
     ("FeatureCache: takes no argument", lambda: transfer.FeatureCache(1), TypeError, "positional"),
     ("FeatureCache.key: not a model", lambda: transfer.FeatureCache.key(None, X), TypeError, "keras.Model"),

@@ -102,16 +102,50 @@ def test_warm_start_puts_the_logistic_regression_in_the_softmax_head():
     np.testing.assert_allclose(model.predict(feats, verbose=0), head.predict_proba(feats), atol=1e-5)
 
 
+def _true_frozen_last(seeds):
+    from helpers.checks import ch04
+
+    return [ch04._frozen_last_accuracy(seed) for seed in seeds]
+
+
 @pytest.mark.parametrize("n_seeds", [1, 2, 3, 5])
-def test_more_seeds_check_works_with_any_number_of_sweep_seeds(n_seeds):
+@pytest.mark.parametrize("as_array", [False, True], ids=["list", "array"])
+def test_more_seeds_check_accepts_the_true_accuracies_with_any_number_of_sweep_seeds(n_seeds, as_array):
     from helpers.checks import ch04
     from helpers.exercises import Status
 
-    sweep = [0.93, 0.95, 0.94, 0.92, 0.96][:n_seeds]
-    new = [0.945, 0.95, 0.933]
+    sweep = _true_frozen_last(range(n_seeds))  # what results["B"].accuracies(...) holds with N_SEEDS
+    new = _true_frozen_last(ch04._NEW_SEEDS)
     inside = all(min(sweep) <= a <= max(sweep) for a in new)
-    feedback = ch04.more_seeds.evaluate(sweep, new, inside)
-    if n_seeds == 1:  # quick mode: nothing to compare with, and the learner is told what to do
-        assert feedback.status is Status.NOT_ATTEMPTED and "`N_SEEDS = 3`" in feedback.message
-    else:
-        assert feedback.status is Status.CORRECT, feedback
+    feedback = ch04.more_seeds.evaluate(np.array(sweep) if as_array else sweep, new, inside)
+    assert feedback.status is Status.CORRECT, feedback
+    if n_seeds == 1:  # quick mode: graded, and the learner is told that the range is a single point
+        assert "`N_SEEDS = 3`" in feedback.message
+
+
+@pytest.mark.parametrize(
+    ("sweep", "says"),
+    [
+        ([], "is empty"),
+        ([0.93] * 11, "at most 10"),
+        ([[0.93, 0.94], [0.95, 0.96]], "flat list"),
+        (0.93, "list"),
+    ],
+    ids=["no seed", "seeds reaching 10", "a table", "a number"],
+)
+def test_more_seeds_check_says_what_is_wrong_with_an_odd_sweep(sweep, says):
+    from helpers.checks import ch04
+    from helpers.exercises import Status
+
+    feedback = ch04.more_seeds.evaluate(sweep, _true_frozen_last(ch04._NEW_SEEDS), False)
+    assert feedback.status is Status.INCORRECT and says in feedback.message, feedback
+
+
+def test_more_seeds_check_rejects_made_up_sweep_accuracies():
+    from helpers.checks import ch04
+    from helpers.exercises import Status
+
+    new = _true_frozen_last(ch04._NEW_SEEDS)
+    made_up = [min(new) - 0.01, max(new) + 0.01]  # a range that would contain every new accuracy
+    feedback = ch04.more_seeds.evaluate(made_up, new, True)
+    assert feedback.status is Status.INCORRECT and "sweep" in feedback.message, feedback
