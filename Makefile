@@ -38,7 +38,7 @@ export MALLOC_MMAP_THRESHOLD_ := 4194304
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
 .PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
-.PHONY: colab book-and-colab platforms book-check benchmark format clean editions student student-book grade graded
+.PHONY: colab platforms book-check benchmark format clean editions student student-book grade graded
 
 env: $(STAMP)
 
@@ -115,14 +115,7 @@ else
 	  "'make test ALLOW_NETWORK=1' to test with the network."; exit 1
 endif
 
-test-offline: lint unit notebooks book-and-colab platforms book-check
-
-## The book build and the Colab-like run at the same time: they share nothing (other
-## environments, other output folders), and one chapter's kernel leaves part of two cores idle
-## (Python between TensorFlow's ops), so together they finish sooner than one after the other.
-## Each target's output is printed whole when it ends.
-book-and-colab: env colab-env
-	$(MAKE) --no-print-directory -j2 --output-sync=target book colab
+test-offline: lint unit notebooks book colab platforms book-check
 
 ## The fast tier, for every change: lint and the unit tests not marked slow (about two minutes).
 check: lint

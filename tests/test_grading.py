@@ -2,8 +2,9 @@
 
 nbgrader executes each submission in a local kernel (no Docker) and the grader checks the
 evidence its check cells wrote, in its own process. The class: an untouched notebook, a complete
-one, a partly correct one, a tamperer (each exercise attacked a different way, each with a
-wrong answer) and one whose last cell never ends. Chapter 1 runs five times: about three
+one, a learner's graded variant partly right (and partly copied from the book), a tamperer
+(each exercise attacked a different way, each with a wrong answer) and one whose last cell
+never ends. Chapter 1 runs five times: about three
 minutes of CPU.
 """
 
@@ -38,9 +39,24 @@ NAMES = [ex.name for ex in ch01.EXERCISES]
 POINTS = {ex.name: ex.points for ex in ch01.EXERCISES}
 
 
-def _submission(answers: list[str | None]) -> dict:
-    """The student notebook with its answer cells replaced (None keeps the placeholder)."""
-    nb = copy.deepcopy(json.loads(STUDENT.read_text(encoding="utf-8")))
+#: The variant of the learner "partial" (the others work on the book's numbers, variant 0).
+VARIANT = 12345
+#: The right answer to the neuron exercise in any variant, as a learner would write it.
+NEURON_ANY_VARIANT = (
+    "p = checks.neuron_by_hand.params()  # this notebook's numbers\n"
+    'neuron_output = float(neuron(np.array(p["x"]), np.array(p["w"]), p["b"], sigmoid))\n'
+)
+
+
+def _submission(answers: list[str | None], variant: int | None = None) -> dict:
+    """The student notebook (or a learner's graded notebook of ``variant``) with its answer cells
+    replaced (None keeps the placeholder)."""
+    if variant is None:
+        nb = copy.deepcopy(json.loads(STUDENT.read_text(encoding="utf-8")))
+    else:
+        nb = json.loads(
+            make_student.graded_files({"x": variant}, ROOT, [CHAPTER.stem])[ROOT / "x" / STUDENT.name]
+        )
     answer_cells = [c for c in nb["cells"] if "exercise-answer" in c["metadata"].get("tags", [])]
     assert len(answer_cells) == len(answers) == len(NAMES)
     for cell, answer in zip(answer_cells, answers):
@@ -52,7 +68,7 @@ def _submission(answers: list[str | None]) -> dict:
 #: Each exercise of chapter 1 attacked a different way, each with a wrong answer.
 TAMPERING = [
     # the checker monkeypatched in the kernel: the kernel says "correct", the grade must not
-    "checks.neuron_by_hand.checker = lambda *answers: None\nneuron_output = 0.5\n",
+    "checks.neuron_by_hand.checker = lambda *answers, **numbers: None\nneuron_output = 0.5\n",
     # the check cell is edited below (nbgrader restores it from the source)
     "n_params = 1\n",
     # a cell that raises: the answer stays undefined, the rest of the notebook still runs
@@ -77,7 +93,8 @@ def class_dir(tmp_path_factory):
     submissions = {
         "untouched": _submission([None] * len(NAMES)),
         "complete": _submission(solutions),
-        "partial": _submission([solutions[0], solutions[1], mistake, None]),
+        # graded variant: right for its own numbers, the book's parameter count copied
+        "partial": _submission([NEURON_ANY_VARIANT, solutions[1], mistake, None], VARIANT),
         "tamperer": _edit_check_cell(_submission(TAMPERING), "count_params", "pass  # no check here\n"),
         "hangs": _submission([*solutions[:3], "while True:\n    pass\n"]),
     }
@@ -101,7 +118,8 @@ def course_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graded(class_dir, feedback_dir, course_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("grades") / "grades.csv"
-    grade.grade(class_dir, out, workdir=course_dir, timeout=60, feedback_dir=feedback_dir)
+    variants = {student.name: 0 for student in class_dir.iterdir()} | {"partial": VARIANT}
+    grade.grade(class_dir, out, workdir=course_dir, timeout=60, feedback_dir=feedback_dir, variants=variants)
     with out.open() as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
 
@@ -124,11 +142,14 @@ def test_reference_solutions_get_full_marks(graded):
     assert all(float(row[name]) == POINTS[name] for name in NAMES)
 
 
-def test_partly_correct_submission_gets_the_points_of_its_correct_answers(graded):
+def test_a_variant_is_graded_against_its_own_numbers_and_copying_the_book_fails(graded):
+    """ "partial" works on variant 12345: its neuron is right for those numbers; its parameter
+    count is the book's, wrong for its own network; its tanh derivative is wrong."""
+    assert ch01.count_params.params(VARIANT) != ch01.count_params.params(0)
     row = graded["partial"]
-    expected = {"neuron_by_hand": 1, "count_params": 1, "tanh_derivative": 0, "xor_width": 0}
+    expected = {"neuron_by_hand": 1, "count_params": 0, "tanh_derivative": 0, "xor_width": 0}
     assert {name: float(row[name]) for name in NAMES} == expected
-    assert float(row["total"]) == 2
+    assert float(row["total"]) == 1
 
 
 def test_tampering_earns_nothing(graded):
