@@ -44,7 +44,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -65,6 +65,7 @@ __all__ = [
     "as_number",
     "call",
     "grading",
+    "judging_truth",
 ]
 
 #: Environment variables that switch ``check()`` to grading mode.
@@ -468,6 +469,53 @@ def worked_solutions() -> dict[str, str]:
     if not path.exists():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+T = TypeVar("T")
+
+
+def judging_truth(
+    measured: T,
+    recompute: Callable[[], T],
+    distance: Callable[[T], float],
+    agrees: Callable[[T], bool] = lambda truth: True,
+    far: float = 3.0,
+) -> T:
+    """The truth to judge answers by: a stored measurement, recomputed only when it cannot decide.
+
+    For results that take a training to recompute, a checker stores the chapter's measured
+    result (a guard in the chapter asserts that the chapter still gives it) and judges most
+    answers by it without training. Answers close to it, but not within a tolerance, may come
+    from a machine whose training came out a little differently (other versions, other thread
+    counts): only this machine's own result can decide those, so it is recomputed.
+
+    Parameters
+    ----------
+    measured : object
+        The chapter's result, as measured with its recipe (written into the checks module).
+    recompute : callable
+        Recomputes that result on this machine (seconds of training; cache it).
+    distance : callable
+        ``distance(truth)``: how far the answers' numbers are from ``truth``, in tolerances.
+    agrees : callable, optional
+        ``agrees(truth)``: whether the answers' choice (a threshold, a bool) is ``truth``'s.
+    far : float, default 3.0
+        Answers more than this many tolerances away are judged by ``measured`` (they are wrong
+        on any machine).
+
+    Returns
+    -------
+    object
+        ``measured`` when the answers are within one tolerance of it and agree with it, or more
+        than ``far`` tolerances away; otherwise ``recompute()``.
+    """
+    for function, name in ((recompute, "recompute"), (distance, "distance"), (agrees, "agrees")):
+        if not callable(function):
+            raise TypeError(f"{name} must be callable, got {type(function).__name__}.")
+    gap = distance(measured)
+    if gap > far or (gap <= 1.0 and agrees(measured)):
+        return measured
+    return recompute()
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:

@@ -194,6 +194,12 @@ CASES = [
     ),
     ("assign: a negative variant", lambda: exercises.assign(-1), ValueError, "variant must be >= 0"),
     ("assign: graded not a bool", lambda: exercises.assign(1, graded="yes"), TypeError, "graded must be"),
+    (
+        "judging_truth: distance not callable",
+        lambda: exercises.judging_truth(1.0, lambda: 1.0, 3),
+        TypeError,
+        "distance must be callable",
+    ),
     ("assignment: takes no argument", lambda: exercises.assignment(1), TypeError, "positional"),
     (
         "Exercise: variants not callable",

@@ -320,3 +320,15 @@ def test_as_list_explains_what_is_wrong_with_the_list(value, error, message):
 def test_as_list_converts_every_item():
     assert exercises.as_list(np.array([1, 2]), "xs", 2) == [1.0, 2.0]
     assert exercises.as_list((0.5, np.float64(0.25)), "xs", 2, convert=exercises.as_fraction) == [0.5, 0.25]
+
+
+@pytest.mark.parametrize(("answer", "recomputed"), [(1.0, False), (1.05, True), (5.0, False), (1.03, True)])
+def test_judging_truth_recomputes_only_where_the_measurement_cannot_decide(answer, recomputed):
+    calls = []
+
+    def recompute():
+        calls.append(1)
+        return 1.1
+
+    truth = exercises.judging_truth(1.0, recompute, lambda t: abs(answer - t) / 0.02)
+    assert bool(calls) is recomputed and truth == (1.1 if recomputed else 1.0)

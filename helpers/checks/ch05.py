@@ -12,25 +12,23 @@ still gives it. Training is repeatable on one machine but not bit for bit across
 the comparisons allow the few images that a model trained elsewhere classifies differently, and
 an answer that is close to the measurement without being within that tolerance is judged by the
 truth recomputed here, from the shipped MNIST file with the same recipe (seconds of training,
-once per process, cached; see :func:`_judging_truth`). Correct answers and made-up ones are
+once per process, cached; see :func:`helpers.exercises.judging_truth`). Correct answers and made-up ones are
 judged without training.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy.stats import binomtest, chi2
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_number
+from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_number, judging_truth
 
 if TYPE_CHECKING:
     import keras
-
-T = TypeVar("T")
 
 
 def _as_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
@@ -48,41 +46,6 @@ def _as_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
 #: Answers further than this many tolerances from the chapter's measurement are wrong on any
 #: machine: retraining with one thread instead of two moved the measurements by a sixth of a
 #: tolerance at most.
-_FAR = 3.0
-
-
-def _judging_truth(
-    measured: T,
-    recompute: Callable[[], T],
-    distance: Callable[[T], float],
-    agrees: Callable[[T], bool] = lambda truth: True,
-) -> T:
-    """The truth to judge the answers by, recomputed only when the measurement cannot decide.
-
-    Parameters
-    ----------
-    measured : object
-        The chapter's result, measured with its recipe on 2 CPU cores (written into this module;
-        the chapter's guards assert that the chapter still gives it, within the tolerances).
-    recompute : callable
-        Recomputes that result on this machine: seconds of training, then cached.
-    distance : callable
-        ``distance(truth)``: how far the answers' numbers are from ``truth``, in tolerances.
-    agrees : callable, optional
-        ``agrees(truth)``: whether the answers' choice (a threshold, a bool) is ``truth``'s.
-
-    Returns
-    -------
-    object
-        ``measured`` when the answers are within a tolerance of it and agree with it, or more than
-        ``_FAR`` tolerances away from it; otherwise (close, but not within a tolerance, or choosing
-        otherwise) the answers may come from a machine whose training came out a little
-        differently, and only this machine's own result can decide: ``recompute()``.
-    """
-    gap = distance(measured)
-    if gap > _FAR or (gap <= 1.0 and agrees(measured)):
-        return measured
-    return recompute()
 
 
 # --- The chapter's data and models, recomputed (cached) -----------------------------------
@@ -277,7 +240,7 @@ def _imbalance() -> tuple[dict[str, float], dict[str, float]]:
 _MOVED_SHARE = 0.01
 
 #: The base model's confusion matrix (rows: true digit) as the chapter measured it on 2 CPU cores:
-#: what the check judges by (see `_judging_truth`), and the reference answer.
+#: what the check judges by (see `helpers.exercises.judging_truth`), and the reference answer.
 _CM = np.array(
     [
         [969, 0, 2, 0, 0, 2, 3, 1, 3, 0],
@@ -338,7 +301,7 @@ def _check_true_cm(counts: np.ndarray) -> None:
             "not add up to those counts. Run the answer cell as given."
         )
     tolerance = _MOVED_SHARE * digits.sum()
-    truth = _judging_truth(_CM, _base_cm, lambda cm: _moved(counts, cm) / tolerance)
+    truth = judging_truth(_CM, _base_cm, lambda cm: _moved(counts, cm) / tolerance)
     if _moved(counts, truth) > tolerance:
         raise Wrong(
             f"{given}: yours is not the confusion matrix of the chapter's base model. Run the chapter's "
@@ -475,7 +438,7 @@ def _check_leak_size(
     def agrees(truth: _Leak) -> bool:
         return larger == (truth.few_leaked_acc - truth.few_clean_acc > truth.gap_5000)
 
-    truth = _judging_truth(_LEAK_REF, _leak, distance, agrees)
+    truth = judging_truth(_LEAK_REF, _leak, distance, agrees)
     if abs(gap - truth.gap_5000) > _LEAK_TOL:
         raise Wrong(
             "`gap_5000` is not the inflation the chapter measured with 5,000 leaked images: run the "
@@ -687,7 +650,7 @@ def _check_class_weights(unweighted: object, weighted: object, larger_change: ob
     def agrees(truth: tuple[dict[str, float], dict[str, float]]) -> bool:
         return choice == _larger_change(*truth)
 
-    true_before, true_after = _judging_truth((_UNWEIGHTED, _WEIGHTED), _imbalance, distance, agrees)
+    true_before, true_after = judging_truth((_UNWEIGHTED, _WEIGHTED), _imbalance, distance, agrees)
     if not _close_scores(before, true_before):
         raise Wrong(
             "`unweighted_scores` are not those of the chapter's imbalanced model: run the chapter's cells "

@@ -12,49 +12,36 @@ on one machine but not bit for bit across machines, so the comparisons allow the
 a model trained elsewhere classifies differently, and an answer close to a measurement without
 being within that tolerance is judged by the truth recomputed here, from the shipped MNIST file
 with the same recipe (seconds of training, once per process, cached; see
-:func:`_judging_truth`). The strategy exercise has no data to recompute: its truth is the
+:func:`helpers.exercises.judging_truth`). The strategy exercise has no data to recompute: its truth is the
 chapter's decision table, which a test ties to the expected answers.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_int, as_list
+from helpers.exercises import (
+    Exercise,
+    NotAttempted,
+    Wrong,
+    as_bool,
+    as_fraction,
+    as_int,
+    as_list,
+    judging_truth,
+)
 
 if TYPE_CHECKING:
     import keras
 
-T = TypeVar("T")
 
 #: Answers further than this many tolerances from the chapter's measurement are wrong on any
 #: machine: retraining with one thread instead of two moved the measurements by three quarters
 #: of a tolerance at most (the validation accuracies of the threshold exercise).
-_FAR = 3.0
-
-
-def _judging_truth(
-    measured: T,
-    recompute: Callable[[], T],
-    distance: Callable[[T], float],
-    agrees: Callable[[T], bool] = lambda truth: True,
-) -> T:
-    """The truth to judge the answers by, recomputed only when the measurement cannot decide.
-
-    As in chapter 5's checks: ``measured`` (the chapter's result on 2 CPU cores) when the answers
-    are within a tolerance of it and ``agrees(measured)``, or more than ``_FAR`` tolerances away
-    (``distance`` counts in tolerances); otherwise ``recompute()``, this machine's own result
-    (seconds of training, then cached), since answers from a machine whose training came out a
-    little differently may lie there.
-    """
-    gap = distance(measured)
-    if gap > _FAR or (gap <= 1.0 and agrees(measured)):
-        return measured
-    return recompute()
 
 
 # --- The chapter's data and models, recomputed (cached) -----------------------------------
@@ -377,7 +364,7 @@ def _check_threshold(kept: object, val_accuracy: object, best_threshold: object)
     def decides(truth: _Thresholds) -> bool:  # its choice, or exactly its test accuracies
         return _is_best(best, truth.val_accuracy) or gap(truth.test_accuracy) <= _EXACT
 
-    truth = _judging_truth(_MEASURED, _thresholds, distance, decides)
+    truth = judging_truth(_MEASURED, _thresholds, distance, decides)
     if any(abs(counts[t] - truth.kept[t]) > _KEPT_TOL * _N_UNLABELLED for t in _THRESHOLDS):
         raise Wrong(
             "the counts in `kept` are not those of the chapter's recipe: pseudo-label the other pool "
@@ -584,7 +571,7 @@ def _check_augment_budget(gains_5: object, gains_50: object, gain_larger_with_50
     def agrees(truth: dict[int, list[float]]) -> bool:
         return larger == (sum(truth[50]) > sum(truth[5]))
 
-    truth = _judging_truth(_MEASURED_GAINS, _augment_gains, distance, agrees)
+    truth = judging_truth(_MEASURED_GAINS, _augment_gains, distance, agrees)
     if not _near(five, truth[5]):
         raise Wrong(
             "`gains_5` are not the gains the chapter measured with 5 labels per class: run the chapter's "
