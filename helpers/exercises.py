@@ -382,6 +382,17 @@ class Exercise:
         if not grading():
             _show(self.evaluate(*answers))
             return
+        feedback, payload = self._graded(*answers)
+        _show_bundle(feedback, {evidence.MIME_TYPE: payload})
+        if not feedback.correct:
+            raise AssertionError(f"{self.name}: {feedback}")
+
+    def _graded(self, *answers: Any) -> tuple[Feedback, dict]:
+        """The feedback on ``answers`` and the evidence a graded ``check()`` writes of them.
+
+        A learner's function is wrapped in an :class:`evidence.Recorder` while the checker runs,
+        so that the evidence holds the calls the checker made.
+        """
         recorded = tuple(
             evidence.Recorder(a) if callable(a) and not isinstance(a, type) else a for a in answers
         )
@@ -391,9 +402,7 @@ class Exercise:
             "variant": assignment().variant,
             "answers": [evidence.encode(a) for a in recorded],
         }
-        _show_bundle(feedback, {evidence.MIME_TYPE: payload})
-        if not feedback.correct:
-            raise AssertionError(f"{self.name}: {feedback}")
+        return feedback, payload
 
     def grade(self, payload: Any, variant: int = 0) -> Feedback:
         """Check the evidence a graded ``check()`` wrote (see :mod:`helpers.evidence`).

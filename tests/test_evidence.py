@@ -18,9 +18,7 @@ from helpers.exercises import Status
 
 def _graded_in_kernel(exercise, answers):
     """What check() does in grading mode: the kernel's feedback and the JSON evidence it writes."""
-    recorded = tuple(evidence.Recorder(a) if callable(a) and not isinstance(a, type) else a for a in answers)
-    feedback = exercise.evaluate(*recorded)
-    payload = {"exercise": exercise.name, "answers": [evidence.encode(a) for a in recorded]}
+    feedback, payload = exercise._graded(*answers)
     return feedback, json.loads(json.dumps(payload))  # through JSON, as in a notebook's output
 
 
