@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs-json", type=Path, help=argparse.SUPPRESS)  # used by --cpu-quota
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or sorted(
-        (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")
+        (ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb")
     )
     runs = []
     for path in [] if args.skip_chapters else notebooks:

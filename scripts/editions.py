@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
-import importlib
 import json
 import posixpath
 import re
@@ -74,6 +73,8 @@ LEARNER = ROOT / "learner"
 SOLUTIONS = ROOT / "helpers" / "checks" / "solutions.json"
 GLOSSARY, BIBLIOGRAPHY = ROOT / "book" / "glossary.md", ROOT / "book" / "references.bib"
 GLOSSARY_PAGE, REFERENCES_PAGE = "book/glossary", "book/references"
+#: Chapter notebooks: 01_neuron.ipynb, and sections with a letter such as 02b_learning.ipynb.
+CHAPTER_GLOB = "[0-9][0-9]*_*.ipynb"
 
 
 def _configured_book_url() -> str | None:
@@ -163,7 +164,10 @@ class Chapter:
 
     @property
     def number(self) -> str:
-        return self.name[:2]
+        """``01`` for ``01_neuron``, ``02b`` for ``02b_learning`` (see ``helpers.checks``)."""
+        from helpers import checks
+
+        return checks.chapter_number(self.name)
 
 
 Transform = Callable[[dict, Chapter], dict]
@@ -174,7 +178,7 @@ def load_book() -> Book:
     """The book in this repository: page titles, labels, glossary terms and references."""
     titles: dict[str, str] = {}
     labels: dict[str, Target] = {}
-    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(CHAPTERS.glob(CHAPTER_GLOB)):
         docname = f"chapters/{path.stem}"
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         markdown = [_source(c) for c in cells if c["cell_type"] == "markdown"]
@@ -457,7 +461,9 @@ def require_placeholders(nb: dict, chapter: Chapter) -> dict:
 
 def checks_module(chapter: Chapter):
     """The ``helpers.checks.chNN`` module of a chapter."""
-    return importlib.import_module(f"helpers.checks.ch{chapter.number}")
+    from helpers import checks
+
+    return checks.for_chapter(chapter.name)
 
 
 def nbgrader_checks(nb: dict, chapter: Chapter) -> dict:
@@ -559,7 +565,7 @@ def solution_catalogue() -> dict[Path, str]:
     """``helpers/checks/solutions.json``: every chapter's worked solutions, for ``Exercise.solution()``."""
     book = load_book()
     catalogue: dict[str, str] = {}
-    for path in sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(CHAPTERS.glob(CHAPTER_GLOB)):
         nb = json.loads(path.read_text(encoding="utf-8"))
         catalogue.update(worked_solutions(nb, Chapter(path.stem, book)))
     return {SOLUTIONS: json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n"}
@@ -1260,7 +1266,7 @@ def learner_notebook(chapter: Path) -> dict:
 
 
 def chapters() -> list[Path]:
-    return sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(CHAPTERS.glob(CHAPTER_GLOB))
 
 
 def expected_files(editions: tuple[Edition, ...] = EDITIONS) -> dict[Path, str]:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import importlib
 import json
 import os
 import shutil
@@ -56,7 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STUDENT = ROOT / "student"
 sys.path.insert(0, str(ROOT))
 
-from helpers import evidence  # noqa: E402  (imported before any submission runs)
+from helpers import checks, evidence  # noqa: E402  (imported before any submission runs)
 from helpers.exercises import Exercise, Feedback  # noqa: E402
 
 CONFIG = """\
@@ -109,8 +108,7 @@ def prepare_course(submissions: Path, course: Path, timeout: int = 600) -> list[
 
 def checkers(chapter: str) -> dict[str, Exercise]:
     """The exercises of ``chapter`` (``01_neuron``), imported from this checkout's ``helpers``."""
-    module = importlib.import_module(f"helpers.checks.ch{chapter[:2]}")
-    return {exercise.name: exercise for exercise in module.EXERCISES}
+    return {exercise.name: exercise for exercise in checks.for_chapter(chapter).EXERCISES}
 
 
 def _fingerprint() -> str:

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             "myst-nb nor the course's helpers installed, as in Colab."
         )
         return 2
-    notebooks = args.notebooks or sorted((ROOT / "learner").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or sorted((ROOT / "learner").glob("[0-9][0-9]*_*.ipynb"))
     if not notebooks:
         print("No learner notebooks found: run `make editions` first.")
         return 2

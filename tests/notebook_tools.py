@@ -9,7 +9,18 @@ from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+
+
+def toc_files(toc_file: str = "_toc.yml") -> list[str]:
+    """Every page of a table of contents in reading order (root, chapters, their sections)."""
+    import yaml
+
+    def walk(entries: list[dict]) -> list[str]:
+        return [name for e in entries for name in [e["file"], *walk(e.get("sections", []))]]
+
+    toc = yaml.safe_load((ROOT / toc_file).read_text(encoding="utf-8"))
+    return [toc["root"]] + [name for part in toc["parts"] for name in walk(part["chapters"])]
 
 
 def cells(path: Path, kind: str | None = None) -> list[dict]:

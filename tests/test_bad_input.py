@@ -16,7 +16,19 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import book, data, evaluation, exercises, models, plots, pretrained, runtime, training, transfer
+from helpers import (
+    book,
+    checks,
+    data,
+    evaluation,
+    exercises,
+    models,
+    plots,
+    pretrained,
+    runtime,
+    training,
+    transfer,
+)
 
 X = np.zeros((4, 2))
 Y = np.array([0, 1, 0, 1])
@@ -201,6 +213,20 @@ CASES = [
         "distance must be callable",
     ),
     ("assignment: takes no argument", lambda: exercises.assignment(1), TypeError, "positional"),
+    # checks: the chapter -> checks module map
+    (
+        "chapter_number: a path",
+        lambda: checks.chapter_number("chapters/01_neuron.ipynb"),
+        ValueError,
+        "01_neuron",
+    ),
+    ("chapter_number: not a string", lambda: checks.chapter_number(1), ValueError, "file name"),
+    (
+        "for_chapter: no such chapter",
+        lambda: checks.for_chapter("99_unknown"),
+        ValueError,
+        "no checked exercises",
+    ),
     (
         "Exercise: variants not callable",
         lambda: _exercise(variants=3),
@@ -394,7 +420,19 @@ def test_every_public_function_appears_in_the_table():
     reader.
     """
     covered = {name.split(":")[0] for name, *_ in CASES}
-    modules = [book, data, evaluation, exercises, models, plots, pretrained, runtime, training, transfer]
+    modules = [
+        book,
+        checks,
+        data,
+        evaluation,
+        exercises,
+        models,
+        plots,
+        pretrained,
+        runtime,
+        training,
+        transfer,
+    ]
     public = []
     for module in modules:
         for name, obj in vars(module).items():

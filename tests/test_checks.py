@@ -164,9 +164,11 @@ def test_each_check_cell_follows_an_answer_cell_and_names_an_exercise(path):
             checked.append(match.group(1))
     if not checked:
         pytest.skip(f"{path.stem} has no checked exercises yet")
-    module = importlib.import_module(f"helpers.checks.ch{path.name[:2]}")
+    module = helpers.checks.for_chapter(path.stem)
     assert sorted(checked) == sorted(ex.name for ex in module.EXERCISES)
-    assert f"from helpers.checks import ch{path.name[:2]} as checks" in "\n".join(source(c) for c in code)
+    assert f"from helpers.checks import ch{helpers.checks.chapter_number(path.stem)} as checks" in "\n".join(
+        source(c) for c in code
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
@@ -178,6 +180,6 @@ def test_each_exercise_is_checked_below_its_answer_cell_and_in_its_solution(path
     if not any("exercise-check" in c.get("metadata", {}).get("tags", []) for c in cells(path, "code")):
         pytest.skip(f"{path.stem} has no checked exercises yet")
     text = "\n".join(source(c) for c in cells(path))
-    module = importlib.import_module(f"helpers.checks.ch{path.name[:2]}")
+    module = helpers.checks.for_chapter(path.stem)
     for exercise in module.EXERCISES:
         assert text.count(f"checks.{exercise.name}.check()") == 2, exercise.name

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
-from notebook_tools import CHAPTERS, ROOT, cells, glued_names, referenced_glue_names, source
+from notebook_tools import CHAPTERS, ROOT, cells, glued_names, referenced_glue_names, source, toc_files
 
 IDS = [p.stem for p in CHAPTERS]
 
@@ -22,9 +21,7 @@ def test_chapter_is_in_the_table_of_contents(path):
 
 
 def test_every_toc_entry_exists_and_has_content():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    for name in files:
+    for name in toc_files():
         candidates = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb")]
         existing = [c for c in candidates if c.exists()]
         assert existing, f"_toc.yml lists {name}, which does not exist"

@@ -11,18 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 sys.path.insert(0, str(ROOT / "tests"))
+from notebook_tools import toc_files  # noqa: E402
 
 
 def toc_pages(toc_file: str = "_toc.yml") -> list[str]:
     """Every page of the table of contents, as paths relative to the HTML root."""
-    toc = yaml.safe_load((ROOT / toc_file).read_text())
-    files = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    return [f"{name}.html" for name in files]
+    return [f"{name}.html" for name in toc_files(toc_file)]
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,11 @@ accept, or a solution without a check, fails here.
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from bs4 import BeautifulSoup
 from conftest import toc_pages
 
+from helpers import checks
 from helpers.exercises import Status
 
 CHAPTER_PAGES = [p for p in toc_pages() if p.startswith("chapters/")]
@@ -34,8 +33,7 @@ def _verdicts(html: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_every_worked_solution_is_accepted_by_its_check(html_root, page):
-    number = page.split("/")[1][:2]
-    exercises = importlib.import_module(f"helpers.checks.ch{number}").EXERCISES
+    exercises = checks.for_chapter(page.split("/")[1].removesuffix(".html")).EXERCISES
     inside, outside = _verdicts((html_root / page).read_text(encoding="utf-8"))
     assert inside == [Status.CORRECT.value] * len(exercises), (
         f"{page}: the worked solutions' checks say {inside}; expected one 'Correct' for each of "

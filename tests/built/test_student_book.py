@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from notebook_tools import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
@@ -67,12 +67,7 @@ def teacher_html(tmp_path_factory) -> Path:
     return _build("_toc.yml", tmp_path_factory.mktemp("teacher_book"))
 
 
-def _pages(toc: str) -> list[str]:
-    data = yaml.safe_load((ROOT / toc).read_text(encoding="utf-8"))
-    return [data["root"]] + [ch["file"] for part in data["parts"] for ch in part["chapters"]]
-
-
-STUDENT_PAGES = _pages("_toc_student.yml")
+STUDENT_PAGES = toc_files("_toc_student.yml")
 CHAPTERS = sorted(p.stem for p in (ROOT / "student").glob("*.ipynb") if f"student/{p.stem}" in STUDENT_PAGES)
 
 

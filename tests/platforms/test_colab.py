@@ -19,7 +19,7 @@ def summary() -> dict:
 
 
 def test_every_learner_notebook_ran_in_the_colab_like_environment(summary):
-    learner = sorted(p.stem for p in (ROOT / "learner").glob("[0-9][0-9]_*.ipynb"))
+    learner = sorted(p.stem for p in (ROOT / "learner").glob("[0-9][0-9]*_*.ipynb"))
     assert learner, "no learner notebooks"
     assert sorted(summary["notebooks"]) == learner
     failed = [name for name, result in summary["notebooks"].items() if not result["ok"]]
