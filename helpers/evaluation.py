@@ -17,7 +17,12 @@ arguments, feeds the libraries the right arrays and returns small named results:
 - :func:`most_confused_pairs` reads the largest off-diagonal cells of
   :func:`sklearn.metrics.confusion_matrix`;
 - :func:`predict_labels` gives a classifier's predicted class for each example (the
-  argmax of its output, computed batch by batch), what every other function here takes.
+  argmax of its output, computed batch by batch), what every other function here takes;
+- :func:`calibration` bins a classifier's confidence (its top probability) and compares it
+  with its accuracy in each bin (:func:`sklearn.calibration.calibration_curve` on the
+  "was it right?" vector), with the expected calibration error; :func:`fit_temperature`
+  fits temperature scaling by minimising the negative log-likelihood
+  (:func:`scipy.optimize.minimize_scalar`), and :func:`scale_temperature` applies it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, special, stats
+from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix
 
 from helpers._validation import check_choice, check_fraction, check_int, check_labels
@@ -67,6 +73,21 @@ class ConfusedPair(NamedTuple):
     true: int
     predicted: int
     count: int
+
+
+class Calibration(NamedTuple):
+    """How far a classifier's confidence is from its accuracy, bin by bin.
+
+    ``confidence[i]`` is the mean top probability of the examples in bin ``i``,
+    ``accuracy[i]`` the fraction of them classified right and ``count[i]`` how many there
+    are (empty bins are left out). ``ece`` is the expected calibration error: the gap
+    ``|accuracy - confidence|`` averaged over the bins, weighted by their counts.
+    """
+
+    confidence: np.ndarray
+    accuracy: np.ndarray
+    count: np.ndarray
+    ece: float
 
 
 def _pair(y_true: object, y_pred: object, pred_name: str = "y_pred") -> tuple[np.ndarray, np.ndarray]:
@@ -525,3 +546,107 @@ def paired_differences(
             interval = paired_difference_ci(acc_a, acc_b, level=level)
             rows.append(PairedDifference(a, b, budget, mean, interval.low, interval.high, len(acc_a)))
     return rows
+
+
+def _probabilities(probs: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+    """``probs`` as an (n, k) float array of probabilities and ``y_true`` as n labels below k."""
+    p = np.asarray(probs, dtype=np.float64) if isinstance(probs, np.ndarray | list | tuple) else None
+    if p is None or p.ndim != 2 or p.shape[1] < 2:
+        raise ValueError(
+            "probs must be a 2-D array of class probabilities, one row per example and one column per "
+            f"class (at least 2); got {type(probs).__name__} of shape {getattr(p, 'shape', None)}."
+        )
+    if not np.all(np.isfinite(p)) or p.min() < 0 or not np.allclose(p.sum(axis=1), 1.0, atol=1e-3):
+        raise ValueError(
+            "probs must hold probabilities: finite, non-negative, each row summing to 1 (a softmax "
+            "output). For logits, apply scipy.special.softmax(logits, axis=1) first."
+        )
+    y = check_labels(y_true, "y_true", n_samples=p.shape[0])
+    if y.max() >= p.shape[1]:
+        raise ValueError(f"y_true holds class {int(y.max())} but probs has only {p.shape[1]} columns.")
+    return p, y
+
+
+def calibration(probs: object, y_true: object, *, n_bins: int = 15) -> Calibration:
+    """Top-label calibration: confidence against accuracy in equal-width bins, and the ECE.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (n, k)
+        Predicted class probabilities (rows sum to 1), for example ``model.predict(x)``.
+    y_true : ndarray of int, shape (n,)
+        The true classes.
+    n_bins : int, default 15
+        Equal-width bins of the confidence over [0, 1] (15 as in Guo et al., 2017).
+
+    Returns
+    -------
+    Calibration
+        Per non-empty bin: mean confidence, accuracy and count; and the expected
+        calibration error (0 for a perfectly calibrated classifier).
+    """
+    p, y = _probabilities(probs, y_true)
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    confidence = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(np.float64)
+    accuracy, mean_confidence = calibration_curve(correct, confidence, n_bins=n_bins, strategy="uniform")
+    # calibration_curve leaves empty bins out; count the examples of the same bins.
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.searchsorted(edges[1:-1], confidence)  # as calibration_curve bins them
+    count = np.bincount(bins, minlength=n_bins)
+    count = count[count > 0]
+    ece = float(np.sum(count * np.abs(accuracy - mean_confidence)) / len(y))
+    return Calibration(mean_confidence, accuracy, count.astype(np.int64), ece)
+
+
+def scale_temperature(probs: object, temperature: float) -> np.ndarray:
+    """Probabilities after temperature scaling: ``softmax(log(probs) / temperature)``.
+
+    Dividing the logits by ``temperature`` (here the log-probabilities, which differ from the
+    logits by a constant per row) softens the probabilities when it is above 1 and sharpens
+    them below 1; the predicted class never changes.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (n, k)
+        Predicted class probabilities.
+    temperature : float
+        A positive number.
+
+    Returns
+    -------
+    ndarray, shape (n, k)
+    """
+    p, _ = _probabilities(probs, np.zeros(len(np.asarray(probs)), dtype=np.int64))
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float | np.floating | np.integer):
+        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}.")
+    if not np.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"temperature must be a positive number, got {temperature}.")
+    return special.softmax(np.log(np.clip(p, 1e-12, None)) / float(temperature), axis=1)
+
+
+def fit_temperature(probs: object, y_true: object) -> float:
+    """The temperature that minimises the negative log-likelihood of ``y_true`` (Guo et al., 2017).
+
+    Fit it on validation data, never on the test set: it is a parameter of the model.
+
+    Parameters
+    ----------
+    probs : ndarray, shape (n, k)
+        Predicted class probabilities on held-out (validation) examples.
+    y_true : ndarray of int, shape (n,)
+        Their true classes.
+
+    Returns
+    -------
+    float
+        The temperature, between 0.05 and 20 (the search range, in log space).
+    """
+    p, y = _probabilities(probs, y_true)
+    log_p = np.log(np.clip(p, 1e-12, None))
+
+    def nll(log_t: float) -> float:
+        return float(-np.mean(special.log_softmax(log_p / np.exp(log_t), axis=1)[np.arange(len(y)), y]))
+
+    result = optimize.minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
+    return float(np.exp(result.x))

@@ -233,3 +233,46 @@ def plot_budget_curves(
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_reliability(
+    results: Mapping[str, object], *, ax: Axes | None = None, title: str | None = None
+) -> Figure:
+    """Reliability diagram: accuracy against confidence, one line per model, the diagonal for reference.
+
+    Parameters
+    ----------
+    results : mapping of str to helpers.evaluation.Calibration
+        A label (shown with the model's expected calibration error) and what
+        :func:`helpers.evaluation.calibration` returned for it.
+    ax : Axes, optional
+        Where to draw; a new figure otherwise.
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    if not isinstance(results, Mapping) or not results:
+        raise ValueError("results must be a non-empty dict of label -> helpers.evaluation.calibration(...).")
+    for label, result in results.items():
+        if not all(hasattr(result, f) for f in ("confidence", "accuracy", "count", "ece")):
+            raise TypeError(
+                f"results[{label!r}] must be what helpers.evaluation.calibration returns, got {type(result).__name__}."
+            )
+    fig, ax = _new_axes(ax, (4.5, 4.2))
+    ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfect calibration")
+    for label, result in results.items():
+        ax.plot(
+            result.confidence,
+            result.accuracy,
+            "o-",
+            markersize=4,
+            label=f"{label} (ECE {100 * result.ece:.2f} %)",
+        )
+    ax.set(xlabel="confidence (top probability)", ylabel="accuracy", xlim=(0, 1.02), ylim=(0, 1.02))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig

@@ -347,6 +347,26 @@ CASES = [
         "empty",
     ),
     ("mcnemar_test: mismatch", lambda: evaluation.mcnemar_test(Y, Y, Y[:2]), ValueError, "different numbers"),
+    ("plot_reliability: empty", lambda: plots.plot_reliability({}), ValueError, "non-empty dict"),
+    ("calibration: labels, not probabilities", lambda: evaluation.calibration(Y, Y), ValueError, "2-D array"),
+    (
+        "calibration: zero bins",
+        lambda: evaluation.calibration([[0.5, 0.5]], [0], n_bins=0),
+        ValueError,
+        "n_bins",
+    ),
+    (
+        "fit_temperature: logits",
+        lambda: evaluation.fit_temperature([[2.0, -1.0]], [0]),
+        ValueError,
+        "softmax",
+    ),
+    (
+        "scale_temperature: zero",
+        lambda: evaluation.scale_temperature([[0.5, 0.5]], 0.0),
+        ValueError,
+        "positive",
+    ),
     (
         "most_confused_pairs: k=0",
         lambda: evaluation.most_confused_pairs(Y, Y, k=0),

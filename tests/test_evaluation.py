@@ -304,3 +304,74 @@ def test_predict_labels_is_the_argmax_of_the_model_s_output_batch_by_batch():
     labels = evaluation.predict_labels(model, x, batch_size=4)
     assert labels.dtype == np.int64 and labels.shape == (23,)
     np.testing.assert_array_equal(labels, expected)
+
+
+def _sampled(logits: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Labels drawn from softmax(logits): probabilities that are calibrated by construction."""
+    from scipy.special import softmax
+
+    rng = np.random.default_rng(seed)
+    cumulative = softmax(logits, axis=1).cumsum(axis=1)
+    return (rng.random((len(logits), 1)) > cumulative).sum(axis=1)
+
+
+def test_calibration_bins_like_scikit_learn_and_weights_the_gap_by_count():
+    p = np.array([[0.95, 0.05], [0.9, 0.1], [0.4, 0.6], [0.3, 0.7], [0.45, 0.55]])
+    y = np.array([0, 1, 1, 1, 0])
+    result = evaluation.calibration(p, y, n_bins=2)  # bins [0, 0.5) and [0.5, 1]: all in the second
+    np.testing.assert_array_equal(result.count, [5])
+    assert result.accuracy[0] == pytest.approx(3 / 5) and result.confidence[0] == pytest.approx(0.74)
+    assert result.ece == pytest.approx(abs(0.6 - 0.74))
+    finer = evaluation.calibration(p, y, n_bins=10)  # 0.55, 0.6, 0.7, 0.9, 0.95: bins 5, 5, 6, 8, 9
+    np.testing.assert_array_equal(finer.count, [2, 1, 1, 1])
+    gaps = np.abs(finer.accuracy - finer.confidence)
+    assert finer.ece == pytest.approx(np.sum(finer.count * gaps) / 5)
+
+
+def test_calibrated_probabilities_have_a_small_ece_and_overconfident_ones_a_large_one():
+    from scipy.special import softmax
+
+    logits = np.random.default_rng(1).normal(size=(20_000, 10)) * 3
+    y = _sampled(logits)
+    assert evaluation.calibration(softmax(logits, axis=1), y).ece < 0.02
+    overconfident = softmax(2 * logits, axis=1)  # temperature 1/2
+    assert evaluation.calibration(overconfident, y).ece > 0.1
+
+
+def test_fit_temperature_recovers_the_temperature_and_scaling_fixes_the_ece():
+    from scipy.special import softmax
+
+    logits = np.random.default_rng(2).normal(size=(20_000, 10)) * 3
+    y = _sampled(logits, seed=3)
+    overconfident = softmax(2 * logits, axis=1)
+    temperature = evaluation.fit_temperature(overconfident, y)
+    assert temperature == pytest.approx(2.0, rel=0.05)
+    scaled = evaluation.scale_temperature(overconfident, temperature)
+    assert evaluation.calibration(scaled, y).ece < 0.02
+    np.testing.assert_array_equal(scaled.argmax(axis=1), overconfident.argmax(axis=1))
+    np.testing.assert_allclose(evaluation.scale_temperature(overconfident, 1.0), overconfident, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("probs", "message"),
+    [
+        (np.ones(4), "2-D array"),
+        (np.full((3, 2), 0.7), "summing to 1"),
+        (np.array([[1.2, -0.2], [0.5, 0.5], [0.5, 0.5]]), "non-negative"),
+        ("probabilities", "2-D array"),
+    ],
+)
+def test_calibration_rejects_what_is_not_probabilities(probs, message):
+    with pytest.raises(ValueError, match=message):
+        evaluation.calibration(probs, [0, 1, 0])
+
+
+def test_calibration_rejects_labels_beyond_the_columns():
+    with pytest.raises(ValueError, match="only 2 columns"):
+        evaluation.calibration([[0.5, 0.5], [0.2, 0.8]], [0, 2])
+
+
+@pytest.mark.parametrize(("temperature", "error"), [(0, ValueError), (-1.0, ValueError), ("2", TypeError)])
+def test_scale_temperature_rejects_bad_temperatures(temperature, error):
+    with pytest.raises(error, match="temperature must be"):
+        evaluation.scale_temperature([[0.5, 0.5]], temperature)

@@ -105,3 +105,27 @@ def test_budget_curves_draw_one_line_and_band_per_strategy_and_panel():
 def test_budget_curves_reject_bad_input(result, panels, error, message):
     with pytest.raises(error, match=message):
         plots.plot_budget_curves(_sweep() if result is None else result, panels)
+
+
+def test_plot_reliability_draws_the_diagonal_and_one_line_per_model_with_its_ece():
+    from helpers import evaluation
+
+    p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    results = {
+        "a": evaluation.calibration(p, [0, 1, 1, 0], n_bins=5),
+        "b": evaluation.calibration(p, [0, 0, 1, 0]),
+    }
+    fig = plots.plot_reliability(results, title="t")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), results["a"].confidence)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), results["a"].accuracy)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1] == f"a (ECE {100 * results['a'].ece:.2f} %)" and ax.get_title() == "t"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("results", "error"), [({}, ValueError), ({"a": 0.1}, TypeError), ([1], ValueError)])
+def test_plot_reliability_rejects_what_calibration_did_not_return(results, error):
+    with pytest.raises(error, match="calibration"):
+        plots.plot_reliability(results)
