@@ -276,3 +276,95 @@ def plot_reliability(
     if title:
         ax.set_title(title)
     return fig
+
+
+def _seeds_by_layer(values: object, name: str) -> np.ndarray:
+    """``values`` as a finite float array of shape (seeds, layers): one row per seed."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] < 1:
+        raise ValueError(f"{name} must have shape (seeds, layers) or (layers,), got {arr.shape}.")
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must hold positive, finite scales (drawn on a log axis).")
+    return arr
+
+
+def plot_layer_scales(
+    scales: Mapping[str, object],
+    *,
+    ax: Axes | None = None,
+    ylabel: str = "standard deviation",
+    title: str | None = None,
+) -> Figure:
+    """A per-layer scale (e.g. the std of activations) on a log axis, one line per setting.
+
+    Parameters
+    ----------
+    scales : mapping of str to array of shape (seeds, layers) or (layers,)
+        Setting name -> its scale at each layer, one row per seed. The line is the mean over
+        seeds, the band runs from the smallest to the largest seed.
+    ax : Axes, optional
+        Where to draw; a new figure is made if omitted.
+    ylabel : str, default "standard deviation"
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    if not isinstance(scales, Mapping) or not scales:
+        raise ValueError("scales must be a non-empty dict {setting: array of shape (seeds, layers)}.")
+    arrays = {str(name): _seeds_by_layer(values, f"scales[{name!r}]") for name, values in scales.items()}
+    fig, ax = _new_axes(ax, (5, 3.4))
+    for name, arr in arrays.items():
+        layers = np.arange(1, arr.shape[1] + 1)
+        ax.plot(layers, arr.mean(axis=0), "o-", ms=3, label=name)
+        ax.fill_between(layers, arr.min(axis=0), arr.max(axis=0), alpha=0.2)
+    ax.set_yscale("log")
+    ax.set(xlabel="layer", ylabel=ylabel, title=title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def plot_layer_histograms(
+    values: Sequence[np.ndarray],
+    *,
+    ax: Axes | None = None,
+    bins: int = 60,
+    title: str | None = None,
+    xlabel: str = "value",
+) -> Figure:
+    """Histograms of one quantity (e.g. pre-activations) at every layer, overlaid, darker deeper.
+
+    Parameters
+    ----------
+    values : sequence of ndarray
+        One array per layer, first layer first; each is flattened.
+    ax : Axes, optional
+        Where to draw; a new figure is made if omitted.
+    bins : int, default 60
+        Bins of each histogram, over the range of all layers together.
+    title : str, optional
+    xlabel : str, default "value"
+
+    Returns
+    -------
+    Figure
+    """
+    if isinstance(values, np.ndarray) or not isinstance(values, Sequence) or not values:
+        raise ValueError("values must be a non-empty list with one array per layer.")
+    layers = [np.asarray(v, dtype=float).ravel() for v in values]
+    if any(v.size == 0 or not np.all(np.isfinite(v)) for v in layers):
+        raise ValueError("every layer's values must be a non-empty array of finite numbers.")
+    bins = check_int(bins, "bins", minimum=2)
+    fig, ax = _new_axes(ax, (5, 3.4))
+    low, high = min(v.min() for v in layers), max(v.max() for v in layers)
+    edges = np.linspace(low, high if high > low else low + 1.0, bins + 1)
+    colours = plt.get_cmap("viridis_r")(np.linspace(0.15, 1.0, len(layers)))
+    for i, (v, colour) in enumerate(zip(layers, colours), start=1):
+        ax.hist(v, bins=edges, histtype="step", color=colour, label=f"layer {i}")
+    ax.set(xlabel=xlabel, ylabel="count", title=title)
+    ax.legend(fontsize="x-small", ncol=2)
+    return fig

@@ -129,3 +129,50 @@ def test_plot_reliability_draws_the_diagonal_and_one_line_per_model_with_its_ece
 def test_plot_reliability_rejects_what_calibration_did_not_return(results, error):
     with pytest.raises(error, match="calibration"):
         plots.plot_reliability(results)
+
+
+def test_plot_layer_scales_draws_a_line_and_a_band_per_setting_on_a_log_axis():
+    scales = {"a": np.array([[1.0, 0.5, 0.25], [1.1, 0.6, 0.2]]), "b": [1.0, 1.0, 1.0]}
+    fig = plots.plot_layer_scales(scales, title="t")
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "t"
+    assert len(ax.lines) == 2 and len(ax.collections) == 2
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.05, 0.55, 0.225])
+
+
+@pytest.mark.parametrize(
+    ("scales", "message"),
+    [
+        ({}, "non-empty dict"),
+        ([1.0, 2.0], "non-empty dict"),
+        ({"a": [1.0, 0.0]}, "positive, finite"),
+        ({"a": [1.0, np.nan]}, "positive, finite"),
+        ({"a": np.ones((2, 2, 2))}, r"shape \(seeds, layers\)"),
+    ],
+)
+def test_plot_layer_scales_rejects_bad_input(scales, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_layer_scales(scales)
+
+
+def test_plot_layer_histograms_draws_one_histogram_per_layer():
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots()
+    assert plots.plot_layer_histograms([rng.normal(size=(4, 5)), rng.normal(size=7)], ax=ax, bins=10) is fig
+    assert len(ax.patches) == 2 and len(ax.get_legend().get_texts()) == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "message"),
+    [
+        ([], ValueError, "non-empty list"),
+        (np.zeros((3, 4)), ValueError, "non-empty list"),
+        ([np.array([1.0, np.inf])], ValueError, "finite"),
+        ([np.array([])], ValueError, "non-empty array"),
+        ([np.ones(3)], ValueError, "bins"),
+    ],
+)
+def test_plot_layer_histograms_rejects_bad_input(values, error, message):
+    kwargs = {"bins": 1} if message == "bins" else {}
+    with pytest.raises(error, match=message):
+        plots.plot_layer_histograms(values, **kwargs)
