@@ -14,11 +14,11 @@ The package is split into one module per concern, imported in one direction:
 ``pretrained``  the shipped models in ``models/``: SHA-256-checked loading, portable saving
 ``training``    compact, deterministic training loops and their logs
 ``transfer``    cutting, freezing, feature extraction, weight change and label-budget sweeps
-``evaluation``  predicted labels, accuracy intervals, paired comparisons, confusion matrices
+``evaluation``  predicted labels, accuracy intervals, paired comparisons, confusion matrices, calibration
 ``plots``       matplotlib figures used by the chapters
 ``evidence``    a graded check's answers as JSON, re-checked by the grader in its own process
 ``exercises``   checked exercises: ``Exercise.check()``, ``hint()``, ``solution()``
-``checks``      the exercises of each chapter (``checks.chNN``)
+``checks``      the exercises of each chapter (``checks.chNN``; ``checks.for_chapter("02b_learning")``)
 """
 
 from helpers.runtime import configure_environment, set_seed

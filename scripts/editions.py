@@ -146,6 +146,7 @@ class Book:
     labels: Mapping[str, Target] = field(default_factory=dict)  # label -> target, over all pages
     glossary: Mapping[str, str] = field(default_factory=dict)  # term in lower case -> term
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (authors, year)
+    numbers: Mapping[str, str] = field(default_factory=dict)  # docname -> "2" or "2.1", as numbered
 
     def page_url(self, docname: str, anchor: str = "") -> str:
         return f"{self.url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -197,7 +198,27 @@ def load_book() -> Book:
         labels=labels,
         glossary=glossary_terms(GLOSSARY.read_text(encoding="utf-8")),
         references=bibliography(BIBLIOGRAPHY),
+        numbers=toc_numbers(TOC.read_text(encoding="utf-8")),
     )
+
+
+def toc_numbers(toc: str) -> dict[str, str]:
+    """The numbers Jupyter Book gives the pages of the numbered parts of a ``_toc.yml``.
+
+    Chapters are numbered 1, 2, ... across the numbered parts, and a chapter's sections 2.1,
+    2.2, ...; pages of parts without ``numbered: true`` get none.
+    """
+    numbers: dict[str, str] = {}
+    chapter = 0
+    for part in yaml.safe_load(toc).get("parts", []):
+        if not part.get("numbered"):
+            continue
+        for entry in part.get("chapters", []):
+            chapter += 1
+            numbers[entry["file"]] = str(chapter)
+            for k, section in enumerate(entry.get("sections", []), start=1):
+                numbers[section["file"]] = f"{chapter}.{k}"
+    return numbers
 
 
 def _page_title(markdown: list[str]) -> str | None:
@@ -662,7 +683,7 @@ LEFTOVERS = {
 
 LEARNER_NOTE = """> **This notebook is for Colab and Jupyter**
 >
-> It is chapter {n} of [Hands-On Transfer Learning]({url}) in plain Markdown: the same text and
+> It is {kind} {n} of [Hands-On Transfer Learning]({url}) in plain Markdown: the same text and
 > code, with links to the [book's glossary]({glossary}) and references. After each exercise and
 > its answer cells comes the solution, folded under *Solution to Exercise N* (click to open), and
 > the solution's code: try the exercise first. Where the book prints a number that the code
@@ -686,7 +707,8 @@ LEARNER_RUN = (
 def learner_note(chapter: Chapter) -> str:
     book = chapter.book
     return LEARNER_NOTE.format(
-        n=int(chapter.number),
+        kind="section" if "." in book.numbers.get(chapter.docname, "") else "chapter",
+        n=book.numbers.get(chapter.docname, str(int(chapter.number[:2]))),
         url=book.url,
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),

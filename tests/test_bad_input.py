@@ -348,6 +348,13 @@ CASES = [
     ),
     ("mcnemar_test: mismatch", lambda: evaluation.mcnemar_test(Y, Y, Y[:2]), ValueError, "different numbers"),
     ("plot_reliability: empty", lambda: plots.plot_reliability({}), ValueError, "non-empty dict"),
+    ("plot_layer_scales: a list", lambda: plots.plot_layer_scales([1.0, 2.0]), ValueError, "non-empty dict"),
+    (
+        "plot_layer_histograms: one array",
+        lambda: plots.plot_layer_histograms(np.zeros((3, 4))),
+        ValueError,
+        "list",
+    ),
     ("calibration: labels, not probabilities", lambda: evaluation.calibration(Y, Y), ValueError, "2-D array"),
     (
         "calibration: zero bins",

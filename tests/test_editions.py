@@ -688,3 +688,38 @@ def test_each_learner_gets_the_student_edition_with_their_variant(tmp_path):
 def test_unknown_chapters_are_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown chapter"):
         editions.graded_files({"alice": 1}, tmp_path, ["99_nothing"])
+
+
+def test_toc_numbers_follow_jupyter_books_numbering_of_chapters_and_sections():
+    toc = """
+format: jb-book
+root: book/intro
+parts:
+  - caption: Getting started
+    chapters:
+      - file: book/how-to-run
+  - caption: Chapters
+    numbered: true
+    chapters:
+      - file: chapters/01_neuron
+      - file: chapters/02_losses
+        sections:
+          - file: chapters/02b_learning
+          - file: chapters/02c_more
+      - file: chapters/03_pretraining
+"""
+    assert editions.toc_numbers(toc) == {
+        "chapters/01_neuron": "1",
+        "chapters/02_losses": "2",
+        "chapters/02b_learning": "2.1",
+        "chapters/02c_more": "2.2",
+        "chapters/03_pretraining": "3",
+    }
+    book = editions.load_book()
+    assert book.numbers["chapters/02b_learning"] == "2.1" and book.numbers["chapters/05_evaluation"] == "5"
+
+
+def test_a_sections_learner_note_calls_it_a_section_with_its_number():
+    book = editions.load_book()
+    assert "It is section 2.1 of" in editions.learner_note(editions.Chapter("02b_learning", book))
+    assert "It is chapter 5 of" in editions.learner_note(editions.Chapter("05_evaluation", book))

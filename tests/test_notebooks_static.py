@@ -77,3 +77,21 @@ def test_colab_setup_cell_is_identical_in_every_chapter():
     }
     assert set(setups) == set(IDS), "every chapter needs the Colab set-up cell"
     assert len(set(setups.values())) == 1, "the Colab set-up cells differ between chapters"
+
+
+def test_how_to_run_gives_each_chapters_benchmarked_time_and_its_date():
+    """book/how-to-run's table of run times is the benchmark's (benchmarks/results.json), row by
+    row in the order of the table of contents, with the date each figure was measured."""
+    import json
+
+    text = (ROOT / "book" / "how-to-run.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([0-9][0-9.]*\. [^|]+?) \| ([0-9]+) s \| ([0-9-]+) \|$", text, flags=re.MULTILINE)
+    measured = {
+        c["notebook"]: c for c in json.loads((ROOT / "benchmarks" / "results.json").read_text())["chapters"]
+    }
+    chapters = [f"{name}.ipynb" for name in toc_files() if name.startswith("chapters/")]
+    assert len(rows) == len(chapters), f"how-to-run lists {len(rows)} chapters, the book has {len(chapters)}"
+    for (label, seconds, date), notebook in zip(rows, chapters):
+        assert notebook in measured, f"{notebook} was never benchmarked: run scripts/benchmark.py {notebook}"
+        run = measured[notebook]
+        assert (int(seconds), date) == (round(run["wall_s"]), run["measured"]), (label, notebook, run)
