@@ -95,3 +95,27 @@ def test_how_to_run_gives_each_chapters_benchmarked_time_and_its_date():
         assert notebook in measured, f"{notebook} was never benchmarked: run scripts/benchmark.py {notebook}"
         run = measured[notebook]
         assert (int(seconds), date) == (round(run["wall_s"]), run["measured"]), (label, notebook, run)
+
+
+def test_each_sidebar_toggle_gets_the_name_of_its_own_page():
+    """book/_ext/accessibility.py names the theme's empty <summary> toggles (axe summary-name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "accessibility", ROOT / "book" / "_ext" / "accessibility.py"
+    )
+    accessibility = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(accessibility)
+    nav = (
+        '<li><a class="reference internal" href="how.html">How to run</a></li>'
+        '<li class="has-children"><a class="reference internal" href="02.html">2. Loss &amp; <em>training</em></a>'
+        '<details open="open"><summary><span role="presentation"></span></summary><ul></ul></details></li>'
+    )
+    labelled = accessibility.label_summaries(nav)
+    assert labelled.count("aria-label") == 1
+    assert '<summary aria-label="Sections of 2. Loss &amp; training">' in labelled
+    assert accessibility.label_summaries("<ul><li>no sections</li></ul>") == "<ul><li>no sections</li></ul>"
+    current = (
+        '<a class="current reference internal" href="#">4. Fine-tuning</a><details><summary>'  # this page
+    )
+    assert '<summary aria-label="Sections of 4. Fine-tuning">' in accessibility.label_summaries(current)

@@ -13,6 +13,9 @@ Checked by ``tests/built/test_accessibility.py`` (axe-core, WCAG 2.1 A and AA). 
   DPUB-ARIA 1.1 and no longer a list item: screen readers see a list whose children are links
   (axe ``aria-required-children``, critical). The entries get ``role="listitem"``, the
   replacement DPUB-ARIA recommends.
+- **Sidebar toggles without a name** (axe ``summary-name``, serious): pydata-sphinx-theme gives
+  a page with sections (``sections:`` in ``_toc.yml``) a ``<summary>`` that holds only a
+  decorative chevron. Each gets ``aria-label="Sections of <page title>"``.
 - **Buttons whose accessible name leaves out their visible text** (WCAG 2.5.3, axe
   ``label-content-name-mismatch``): two components of pydata-sphinx-theme are overridden by the
   templates in ``accessibility_templates/`` (see the comment at the top of each).
@@ -20,6 +23,9 @@ Checked by ``tests/built/test_accessibility.py`` (axe-core, WCAG 2.1 A and AA). 
 
 from __future__ import annotations
 
+import functools
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +64,38 @@ def citations_as_list_items(app, pagename, templatename, context, doctree) -> No
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+#: A sidebar entry with sections: its link, then the <details> whose <summary> has no text.
+_TOGGLE = re.compile(
+    r'(<a class="[^"]*\breference\b[^"]*" href="[^"]*">(?P<title>(?:(?!</a>).)*)</a>\s*<details[^>]*>\s*<summary)>',
+    re.S,
+)
+
+
+def label_summaries(nav: str) -> str:
+    """Give each section toggle of the sidebar an accessible name from the page it belongs to."""
+
+    def labelled(match: re.Match) -> str:
+        title = html.unescape(re.sub(r"<[^>]+>", "", match["title"])).strip()
+        return f'{match[1]} aria-label="{html.escape(f"Sections of {title}", quote=True)}">'
+
+    return _TOGGLE.sub(labelled, nav)
+
+
+def label_sidebar_toggles(app, pagename, templatename, context, doctree) -> None:  # noqa: ARG001
+    """Wrap the theme's sidebar generator (set in its own html-page-context handler)."""
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    @functools.wraps(generate)
+    def generate_labelled(*args, **kwargs):
+        from markupsafe import Markup
+
+        return Markup(label_summaries(str(generate(*args, **kwargs))))
+
+    context["generate_toctree_html"] = generate_labelled
+
+
 def add_templates(app, config) -> None:
     """Put the overriding templates before the themes' own components."""
     config.templates_path.insert(0, str(TEMPLATES))
@@ -67,4 +105,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("config-inited", add_templates)
     app.connect("doctree-resolved", unique_content_ids)
     app.connect("html-page-context", citations_as_list_items)
+    app.connect("html-page-context", label_sidebar_toggles, priority=900)  # after the theme's
     return {"parallel_read_safe": True, "parallel_write_safe": True}
