@@ -185,9 +185,10 @@ def write_report(
     measured_now = {r.notebook for r in runs}
     kept = [ChapterRun(**c) for c in previous.get("chapters", []) if c["notebook"] not in measured_now]
     runs = sorted(runs + kept, key=lambda r: r.notebook)
-    build = build or previous.get("book")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    build = {**build, "measured": today} if build else previous.get("book")
     quota = quota or previous.get("cpu_quota")
-    make_test = make_test or previous.get("make_test")
+    make_test = {**make_test, "measured": today} if make_test else previous.get("make_test")
     cpu = platform.processor() or platform.machine()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -203,14 +204,15 @@ def write_report(
     ]
     lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.measured} |" for r in runs]
     if build:
-        lines += ["", "| whole book | time (s) |", "|---|---:|"]
+        lines += ["", f"Whole book, measured {build.get('measured', '(date not recorded)')}:", ""]
+        lines += ["| whole book | time (s) |", "|---|---:|"]
         lines += [f"| clean build (executes every chapter) | {build['clean_build_s']:.1f} |"]
         lines += [f"| rebuild with the execution cache | {build['cached_rebuild_s']:.1f} |"]
     if make_test:
         lines += [
             "",
-            "`make test` in a fresh clone, environments from the package cache:"
-            f" {make_test['total_s']:.0f} s.",
+            "`make test` in a fresh clone, environments from the package cache, measured"
+            f" {make_test.get('measured', '(date not recorded)')}: {make_test['total_s']:.0f} s.",
             "",
             "| stage of `make test` | time (s) |",
             "|---|---:|",
