@@ -548,8 +548,8 @@ def paired_differences(
     return rows
 
 
-def _probabilities(probs: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-    """``probs`` as an (n, k) float array of probabilities and ``y_true`` as n labels below k."""
+def _probabilities(probs: object) -> np.ndarray:
+    """``probs`` as an (n, k) float array of probabilities, or a clear error."""
     p = np.asarray(probs, dtype=np.float64) if isinstance(probs, np.ndarray | list | tuple) else None
     if p is None or p.ndim != 2 or p.shape[1] < 2:
         raise ValueError(
@@ -561,6 +561,12 @@ def _probabilities(probs: object, y_true: object) -> tuple[np.ndarray, np.ndarra
             "probs must hold probabilities: finite, non-negative, each row summing to 1 (a softmax "
             "output). For logits, apply scipy.special.softmax(logits, axis=1) first."
         )
+    return p
+
+
+def _labelled(probs: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+    """``probs`` checked as by :func:`_probabilities`, and ``y_true`` as one class below k per row."""
+    p = _probabilities(probs)
     y = check_labels(y_true, "y_true", n_samples=p.shape[0])
     if y.max() >= p.shape[1]:
         raise ValueError(f"y_true holds class {int(y.max())} but probs has only {p.shape[1]} columns.")
@@ -585,7 +591,7 @@ def calibration(probs: object, y_true: object, *, n_bins: int = 15) -> Calibrati
         Per non-empty bin: mean confidence, accuracy and count; and the expected
         calibration error (0 for a perfectly calibrated classifier).
     """
-    p, y = _probabilities(probs, y_true)
+    p, y = _labelled(probs, y_true)
     n_bins = check_int(n_bins, "n_bins", minimum=1)
     confidence = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)
@@ -617,7 +623,7 @@ def scale_temperature(probs: object, temperature: float) -> np.ndarray:
     -------
     ndarray, shape (n, k)
     """
-    p, _ = _probabilities(probs, np.zeros(len(np.asarray(probs)), dtype=np.int64))
+    p = _probabilities(probs)
     if isinstance(temperature, bool) or not isinstance(temperature, int | float | np.floating | np.integer):
         raise TypeError(f"temperature must be a number, got {type(temperature).__name__}.")
     if not np.isfinite(temperature) or temperature <= 0:
@@ -642,7 +648,7 @@ def fit_temperature(probs: object, y_true: object) -> float:
     float
         The temperature, between 0.05 and 20 (the search range, in log space).
     """
-    p, y = _probabilities(probs, y_true)
+    p, y = _labelled(probs, y_true)
     log_p = np.log(np.clip(p, 1e-12, None))
 
     def nll(log_t: float) -> float:

@@ -69,6 +69,8 @@ class Recorder:
     """
 
     def __init__(self, function: Callable[..., Any]) -> None:
+        if not callable(function):
+            raise TypeError(f"Recorder wraps a function; got {type(function).__name__}.")
         self.function = function
         self.calls: list[dict] = []
 
@@ -92,6 +94,8 @@ class Replay:
     """
 
     def __init__(self, calls: list[dict]) -> None:
+        if not isinstance(calls, list) or not all(isinstance(call, dict) for call in calls):
+            raise TypeError(f"calls must be a list of recorded calls (dicts); got {type(calls).__name__}.")
         self.calls = calls
 
     def __call__(self, *args: Any) -> Any:
