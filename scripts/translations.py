@@ -1,0 +1,352 @@
+"""The Chinese edition's translation catalogs: refresh them from the English text, or check them.
+
+Usage::
+
+    python scripts/translations.py           # refresh locales/zh_CN from the English pages (make translations)
+    python scripts/translations.py --check   # exit 1 if a catalog is stale, untranslated, fuzzy or inconsistent
+
+The catalogs are Sphinx's own (``sphinx-build -b gettext``, then ``sphinx-intl update``): one
+``.po`` file per page under ``locales/zh_CN/LC_MESSAGES/``, one message per paragraph, heading,
+list item, table cell, admonition title or caption, with the MyST source of that element as its
+``msgid``. The Chinese book (``_config_zh.yml``) and the Chinese learner notebooks
+(``scripts/editions.py``, edition ``zh``) both read them, so a sentence is translated once.
+
+Refreshing extracts the messages without executing a chapter (the text does not depend on the
+outputs), merges them into the catalogs (a changed English message becomes *fuzzy*, a new one
+untranslated, a removed one is dropped), and fills in the messages that have nothing to
+translate (formulas, code, numbers). Then translate what :func:`problems` lists.
+
+A translated message must keep what the English one computes or points to (:func:`problems`):
+every formula, code span, glued value, citation and cross-reference target, and every
+``{term}`` role names its glossary term with the Chinese term of ``book/glossary.md``
+(``{term}`神经元 <neuron>```), so one term is translated one way across the book.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGE = "zh_CN"
+LOCALES = ROOT / "locales"
+CATALOGS = LOCALES / LANGUAGE / "LC_MESSAGES"
+GLOSSARY = ROOT / "book" / "glossary.md"
+BIN = Path(sys.executable).parent
+
+#: Inline constructs a translation must carry over: math, roles with their content, code spans.
+ROLE = re.compile(r"\{(?P<role>[A-Za-z][\w:+-]*)\}(?P<ticks>`+)(?P<body>.+?)(?P=ticks)", re.S)
+CODE = re.compile(r"(?<![}`])(?P<ticks>`+)(?P<body>[^`].*?)(?P=ticks)", re.S)
+MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$]+?(?<![\s\\])\$", re.S)
+LINK_URL = re.compile(r"\]\((?P<url>[^)\s]+)\)")
+EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
+#: Roles whose whole content is data (a glued value, a citation key): kept verbatim.
+VERBATIM = ("glue", "cite", "math", "eq", "download")
+#: Roles whose target is kept and whose text may be translated.
+TARGETED = ("doc", "ref", "numref", "term")
+#: A word of English prose: what a message without one has nothing to translate.
+WORD = re.compile(r"[A-Za-z]{2,}")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class CatalogError(RuntimeError):
+    """The catalogs cannot be refreshed; the message says what to install or run."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The glossary's Chinese terms
+
+
+def glossary_chinese(text: str | None = None) -> dict[str, str]:
+    """``english term (lower case) -> Chinese term`` from the glossary's definitions.
+
+    Each definition in ``book/glossary.md`` opens with the Chinese term, then its pinyin in
+    parentheses: ``准确率 (zhǔnquèlǜ). The share of ...``; the Chinese term is what comes
+    before `` (``.
+    """
+    text = GLOSSARY.read_text(encoding="utf-8") if text is None else text
+    match = re.search(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1\s*$", text, flags=re.M | re.S)
+    if not match:
+        raise CatalogError(f"{GLOSSARY.relative_to(ROOT)} has no {{glossary}} directive")
+    terms: dict[str, str] = {}
+    term = None
+    for line in match.group(2).splitlines():
+        if line.strip() and not line[0].isspace():
+            term = " ".join(line.split(" : ")[0].lower().split())
+        elif line.strip() and term is not None and term not in terms:
+            chinese = line.strip().split(" (")[0].strip()
+            if not CJK.search(chinese):
+                raise CatalogError(f"the glossary term {term!r} does not open with its Chinese term")
+            terms[term] = chinese
+    return terms
+
+
+# ---------------------------------------------------------------------------------------------
+# What a message must keep
+
+
+def _split(body: str) -> tuple[str | None, str]:
+    match = EXPLICIT.match(body)
+    return (match["text"], match["target"]) if match else (None, body)
+
+
+def kept(text: str) -> Counter:
+    """What a translation of ``text`` must carry over unchanged, as a multiset of strings.
+
+    Formulas, code spans, glued values and citations verbatim; the targets of ``{doc}``,
+    ``{ref}``, ``{numref}`` and ``{term}`` (their shown text is translated); link URLs.
+    """
+    found: Counter = Counter()
+
+    def role(match: re.Match) -> str:
+        name, body = match["role"], match["body"]
+        if name.split(":")[0] in VERBATIM:
+            found[match.group(0)] += 1
+        else:
+            target = _split(body)[1]
+            found[f"{{{name}}}->{' '.join(target.lower().split()) if name == 'term' else target}"] += 1
+        return " "
+
+    rest = ROLE.sub(role, text)
+    for match in CODE.finditer(rest):
+        found[match.group(0)] += 1
+    rest = CODE.sub(" ", rest)
+    for match in MATH.finditer(rest):
+        found[match.group(0)] += 1
+    for match in LINK_URL.finditer(rest):
+        found[f"({match['url']})"] += 1
+    return found
+
+
+def prose(text: str) -> str:
+    """``text`` without its formulas, roles, code spans and link URLs: what is left to translate."""
+    text = ROLE.sub(" ", text)
+    text = CODE.sub(" ", text)
+    text = MATH.sub(" ", text)
+    return LINK_URL.sub("]", text)
+
+
+def needs_translation(msgid: str) -> bool:
+    """Whether ``msgid`` has words to translate (not only formulas, code, roles or numbers)."""
+    return bool(WORD.search(prose(msgid)))
+
+
+def term_texts(msgstr: str) -> list[tuple[str, str]]:
+    """``(shown text, glossary term)`` of every ``{term}`` role in ``msgstr``."""
+    pairs = []
+    for match in ROLE.finditer(msgstr):
+        if match["role"] == "term":
+            text, target = _split(match["body"])
+            pairs.append((text if text is not None else target, " ".join(target.lower().split())))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog: the file, the English message and what is wrong."""
+
+    catalog: str
+    msgid: str
+    what: str
+
+    def __str__(self) -> str:
+        short = self.msgid if len(self.msgid) < 70 else self.msgid[:67] + "..."
+        return f"{self.catalog}: {self.what}: {short!r}"
+
+
+def message_problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str]:
+    """What is wrong with one translated message (an empty list: nothing)."""
+    problems = []
+    missing = kept(msgid) - kept(msgstr)
+    added = kept(msgstr) - kept(msgid)
+    if missing:
+        problems.append(f"the translation drops {sorted(missing)}")
+    if added:
+        problems.append(f"the translation adds {sorted(added)}")
+    for text, term in term_texts(msgstr):
+        chinese = terms.get(term)
+        if chinese is not None and text not in (chinese, term) and text.lower() != term:
+            problems.append(f"the term {term!r} is shown as {text!r}, not as the glossary's {chinese!r}")
+    if needs_translation(msgid) and not CJK.search(msgstr):
+        problems.append("the translation has no Chinese text")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Extracting and merging
+
+
+def _jupyter_book() -> Path:
+    path = BIN / "jupyter-book"
+    if not path.exists():
+        raise CatalogError("jupyter-book is not installed here: run `make env` and use .venv/bin/python")
+    return path
+
+
+def gettext_config(folder: Path) -> Path:
+    """A copy of ``_config.yml`` that does not execute the chapters, written into ``folder``."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    sphinx = config["sphinx"]
+    sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in sphinx.get("local_extensions", {}).items()}
+    sphinx["config"]["suppress_warnings"] = ["mystnb.glue"]  # not executed: nothing is glued
+    path = folder / "_config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def extract(out: Path) -> Path:
+    """Extract the English messages into ``.pot`` files under ``out`` (Sphinx's gettext builder)."""
+    out.mkdir(parents=True, exist_ok=True)
+    config = gettext_config(out)
+    cmd = [str(_jupyter_book()), "build", str(ROOT), "--config", str(config), "--path-output", str(out)]
+    cmd += ["--builder", "custom", "--custom-builder", "gettext", "--keep-going"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        raise CatalogError(f"the gettext build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return out / "_build" / "gettext"
+
+
+def templates(pot_dir: Path) -> dict[str, set[str]]:
+    """``catalog name -> msgids`` of the ``.pot`` files in ``pot_dir`` (``chapters/01_neuron``)."""
+    import polib
+
+    return {
+        str(p.relative_to(pot_dir).with_suffix("")): {e.msgid for e in polib.pofile(str(p))}
+        for p in sorted(pot_dir.rglob("*.pot"))
+    }
+
+
+def catalogs() -> dict[str, object]:
+    """``catalog name -> polib.POFile`` of ``locales/zh_CN``."""
+    import polib
+
+    return {
+        str(p.relative_to(CATALOGS).with_suffix("")): polib.pofile(str(p))
+        for p in sorted(CATALOGS.rglob("*.po"))
+    }
+
+
+def refresh() -> list[Path]:
+    """Merge the English messages into the catalogs; returns the catalogs written."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pot_dir = extract(Path(tmp))
+        intl = BIN / "sphinx-intl"
+        if not intl.exists():
+            raise CatalogError("sphinx-intl is not installed here: run `make env`")
+        subprocess.run(
+            [str(intl), "update", "-p", str(pot_dir), "-l", LANGUAGE, "-d", str(LOCALES), "-w", "0"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        names = set(templates(pot_dir))
+    written = []
+    for name, po in catalogs().items():
+        path = Path(po.fpath)
+        if name not in names:  # its page is gone
+            path.unlink()
+            continue
+        for entry in po.obsolete_entries():
+            po.remove(entry)
+        for entry in po.untranslated_entries():
+            if not needs_translation(entry.msgid):
+                entry.msgstr = entry.msgid
+        po.metadata["Language"] = LANGUAGE
+        po.save(str(path))
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+def problems(pot_dir: Path | None = None) -> list[Problem]:
+    """Everything wrong with the catalogs; with ``pot_dir``, also whether they match its templates."""
+    terms = glossary_chinese()
+    found: list[Problem] = []
+    books = catalogs()
+    if not books:
+        return [
+            Problem(str(CATALOGS.relative_to(ROOT)), "", "there are no catalogs: run `make translations`")
+        ]
+    if pot_dir is not None:
+        for name, msgids in templates(pot_dir).items():
+            po = books.get(name)
+            have = {e.msgid for e in po if not e.obsolete} if po is not None else set()
+            for msgid in sorted(msgids - have):
+                found.append(
+                    Problem(name, msgid, "new English text, not in the catalog: run `make translations`")
+                )
+            for msgid in sorted(have - msgids):
+                found.append(Problem(name, msgid, "no longer in the English text: run `make translations`"))
+        for name in sorted(set(books) - set(templates(pot_dir))):
+            found.append(Problem(name, "", "a catalog for a page that is gone: run `make translations`"))
+    for name, po in books.items():
+        for entry in po:
+            if entry.obsolete:
+                found.append(Problem(name, entry.msgid, "obsolete (run `make translations`)"))
+            elif "fuzzy" in entry.flags:
+                found.append(Problem(name, entry.msgid, "fuzzy: the English changed, check the translation"))
+            elif not entry.msgstr:
+                found.append(Problem(name, entry.msgid, "untranslated"))
+            else:
+                found += [
+                    Problem(name, entry.msgid, what)
+                    for what in message_problems(entry.msgid, entry.msgstr, terms)
+                ]
+    shown: dict[str, set[str]] = {}
+    for po in books.values():
+        for entry in po.translated_entries():
+            for text, term in term_texts(entry.msgstr):
+                if CJK.search(text):
+                    shown.setdefault(term, set()).add(text)
+    for term, texts in sorted(shown.items()):
+        if len(texts) > 1:
+            found.append(Problem("(all)", term, f"the term is translated {len(texts)} ways: {sorted(texts)}"))
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report what is wrong with the catalogs")
+    parser.add_argument(
+        "--no-extract", action="store_true", help="with --check: skip the comparison with the English text"
+    )
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    try:
+        if args.check:
+            if args.no_extract:
+                found = problems()
+            else:
+                with tempfile.TemporaryDirectory() as tmp:
+                    found = problems(extract(Path(tmp)))
+            for problem in found:
+                print(problem)
+            print(f"{len(found)} problem(s) in {CATALOGS.relative_to(ROOT)}")
+            return 1 if found else 0
+        for path in refresh():
+            print(f"updated {path.relative_to(ROOT)}")
+        left = problems()
+        print(
+            f"{len(left)} message(s) to translate or fix: `python scripts/translations.py --check --no-extract` lists them"
+        )
+    except CatalogError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
