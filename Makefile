@@ -38,7 +38,7 @@ export MALLOC_MMAP_THRESHOLD_ := 4194304
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
 .PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
-.PHONY: colab platforms book-check benchmark format clean editions student student-book grade graded
+.PHONY: colab platforms book-check benchmark format clean editions student student-book grade graded translations
 
 env: $(STAMP)
 
@@ -86,9 +86,18 @@ lock: $(STAMP)
 lab: learner-env
 	./start $(LEARNER)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
-## Build the whole book into _build/html (executes every chapter; cached).
+## Build the whole book: English into _build/html (executes every chapter; cached), then the
+## Chinese edition into _build/html/zh_CN (_config_zh.yml: translated from locales/zh_CN, from
+## the same execution cache, so no chapter runs twice).
 book: env
 	$(BIN)/jupyter-book build . -W --keep-going
+	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh
+	rm -rf _build/html/zh_CN && cp -r _build/zh/_build/html _build/html/zh_CN
+
+## Refresh the Chinese catalogs (locales/zh_CN) from the English text: new messages are
+## untranslated, changed ones fuzzy; then translate them and run `make editions`.
+translations: env
+	$(BIN)/python scripts/translations.py
 
 ## Headless Chromium for the browser test (Debian's packages; needs root for apt-get).
 browser:

@@ -70,6 +70,7 @@ STUDENT, STUDENT_TOC, STUDENT_CONFIG = (
     ROOT / "_config_student.yml",
 )
 LEARNER = ROOT / "learner"
+LEARNER_ZH = ROOT / "learner_zh"  # the Chinese learner notebooks (Colab and Binder, from the Chinese pages)
 SOLUTIONS = ROOT / "helpers" / "checks" / "solutions.json"
 GLOSSARY, BIBLIOGRAPHY = ROOT / "book" / "glossary.md", ROOT / "book" / "references.bib"
 GLOSSARY_PAGE, REFERENCES_PAGE = "book/glossary", "book/references"
@@ -89,6 +90,20 @@ def _configured_book_url() -> str | None:
 # _config.yml does not say it yet: this is the GitHub Pages address of its `repository.url`.
 # Once `html: baseurl:` is set in _config.yml, that value is used instead.
 BOOK_URL = _configured_book_url() or "https://hands-on-transfer-learning.github.io/course/"
+
+
+@functools.cache
+def _translations():
+    """``scripts/translations.py``, the Chinese edition's catalogs (loaded beside this script)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "translations", Path(__file__).resolve().parent / "translations.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("translations", module)
+    spec.loader.exec_module(module)
+    return module
 
 
 class EditionError(ValueError):
@@ -138,6 +153,54 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Words:
+    """What the learner edition writes in its own words, in the edition's language."""
+
+    exercise: str = "Exercise {n}"
+    exercise_unnumbered: str = "Exercise"
+    the_exercise: str = "the exercise"
+    solution_to: str = "Solution to {name}"
+    titled: str = "{heading} ({title})"
+    admonitions: Mapping[str, str] = field(default_factory=dict)  # {note} -> "Note" unless given
+    glue_directive: str = "*Here the book shows {ref}: see the output of the cell that computes it.*"
+    computed: str = "`{name}` (computed {where})"
+    above: str = "above"
+    below: str = "below"
+    chapter: str = "chapter"
+    section: str = "section"
+
+    def admonition(self, name: str) -> str:
+        return self.admonitions.get(name, "See also" if name == "seealso" else name.capitalize())
+
+
+CHINESE = Words(
+    exercise="练习 {n}",
+    exercise_unnumbered="练习",
+    the_exercise="该练习",
+    solution_to="{name}的解答",
+    titled="{heading}（{title}）",
+    admonitions={
+        "attention": "注意",
+        "caution": "小心",
+        "danger": "危险",
+        "error": "错误",
+        "hint": "提示",
+        "important": "重要",
+        "note": "注",
+        "seealso": "另见",
+        "tip": "提示",
+        "warning": "警告",
+    },
+    glue_directive="*书中此处显示 {ref}：请看计算它的那个单元格的输出。*",
+    computed="`{name}`（在{where}计算）",
+    above="上文",
+    below="下文",
+    chapter="章",
+    section="节",
+)
+
+
+@dataclass(frozen=True)
 class Book:
     """What the learner edition needs to know about the rest of the book."""
 
@@ -147,6 +210,8 @@ class Book:
     glossary: Mapping[str, str] = field(default_factory=dict)  # term in lower case -> term
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (authors, year)
     numbers: Mapping[str, str] = field(default_factory=dict)  # docname -> "2" or "2.1", as numbered
+    language: str = "en"  # "en", or "zh_CN": the Chinese edition (titles and labels translated)
+    words: Words = field(default_factory=Words)
 
     def page_url(self, docname: str, anchor: str = "") -> str:
         return f"{self.url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -175,30 +240,43 @@ Transform = Callable[[dict, Chapter], dict]
 
 
 @functools.cache
-def load_book() -> Book:
-    """The book in this repository: page titles, labels, glossary terms and references."""
+def load_book(language: str = "en") -> Book:
+    """The book in this repository: page titles, labels, glossary terms and references.
+
+    With ``language="zh_CN"``, the Chinese edition: titles and labels from the translated
+    pages (``locales/zh_CN``), links into the Chinese book, the learner edition's words in Chinese.
+    """
+
+    def read(docname: str, markdown: list[str]) -> list[str]:
+        if language == "en":
+            return markdown
+        catalog = _translations().messages(docname)
+        return [_translations().translate_markdown(text, catalog) for text in markdown]
+
     titles: dict[str, str] = {}
     labels: dict[str, Target] = {}
     for path in sorted(CHAPTERS.glob(CHAPTER_GLOB)):
         docname = f"chapters/{path.stem}"
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        markdown = [_source(c) for c in cells if c["cell_type"] == "markdown"]
+        markdown = read(docname, [_source(c) for c in cells if c["cell_type"] == "markdown"])
         titles[docname] = _page_title(markdown) or path.stem
         labels.update(targets(markdown, docname))
     for path in sorted((ROOT / "book").glob("*.md")):
         if path.stem.endswith("_student"):
             continue
         docname = f"book/{path.stem}"
-        text = path.read_text(encoding="utf-8")
+        text = read(docname, [path.read_text(encoding="utf-8")])[0]
         titles[docname] = _page_title([text]) or path.stem
         labels.update(targets([text], docname))
     return Book(
-        url=BOOK_URL,
+        url=BOOK_URL if language == "en" else f"{BOOK_URL}{language}/",
         titles=titles,
         labels=labels,
         glossary=glossary_terms(GLOSSARY.read_text(encoding="utf-8")),
         references=bibliography(BIBLIOGRAPHY),
         numbers=toc_numbers(TOC.read_text(encoding="utf-8")),
+        language=language,
+        words=Words() if language == "en" else CHINESE,
     )
 
 
@@ -646,6 +724,39 @@ def student_config() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# The Chinese book: the same pages, translated by Sphinx from locales/zh_CN
+
+ZH_CONFIG = ROOT / "_config_zh.yml"
+ZH_TITLE = "动手学迁移学习"
+ZH_FOOTER = """<p>代码采用 MIT 许可证；文字与图采用
+<a href="https://creativecommons.org/licenses/by/4.0/deed.zh-hans">CC BY 4.0</a>
+许可（见仓库中的 LICENSE 与 LICENSE-TEXT）。</p>
+"""
+
+
+def zh_config() -> str:
+    """``_config.yml`` for the Chinese book (``make book`` builds it into ``_build/html/zh_CN``).
+
+    The same pages and table of contents with ``language: zh_CN``, so Sphinx translates every
+    message from ``locales/zh_CN`` (``scripts/translations.py``), and the English build's
+    execution cache, so the chapters are not executed a second time: their code, outputs and
+    glued numbers are the English edition's.
+    """
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config["title"] = ZH_TITLE
+    config["execute"]["cache"] = "_build/.jupyter_cache"  # the English build's (its default place)
+    config["html"]["extra_footer"] = ZH_FOOTER
+    sphinx = config["sphinx"]["config"]
+    sphinx["language"] = "zh_CN"
+    if "locale_dirs" not in sphinx:
+        raise EditionError("_config.yml should set sphinx.config.locale_dirs (the translation catalogs)")
+    header = (
+        "# Generated by scripts/editions.py from _config.yml: the Chinese book (make book). Do not edit.\n"
+    )
+    return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+
+
+# ---------------------------------------------------------------------------------------------
 # The learner edition: MyST -> plain Markdown
 
 OPENING = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[^}\s]+)\}(?P<argument>.*)$")
@@ -713,6 +824,56 @@ def learner_note(chapter: Chapter) -> str:
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),
     )
+
+
+ZH_LEARNER_NOTE = """> **本笔记本供 Colab 和 Jupyter 使用**
+>
+> 这是[动手学迁移学习]({url})第 {n} {kind}的纯 Markdown 版本：文字和代码与书中相同，
+> 并链接到[书中的术语表]({glossary})和参考文献。每道练习及其作答单元格之后是折叠起来的
+> 解答（*练习 N 的解答*，点击展开）和解答的代码：请先自己做练习。书中由代码计算出的数字，
+> 在本笔记本中显示为代码字体的变量名，例如 `test_acc`（在上文计算）：运行计算它的代码
+> 单元格即可看到，也可以在[书中本章]({page})读到这个数字。"""
+
+#: The translated "Run this chapter" sentence that sends the reader to the rocket icon.
+ZH_ROCKET = re.compile(r"[^。\n>]*火箭图标[^。]*。")
+ZH_LEARNER_RUN = "这是本章的学习者笔记本：从头依次运行它的单元格即可（如要改在 Binder 或自己的电脑上运行，见{doc}`../book/how-to-run`）。"
+
+
+def learner_note_zh(chapter: Chapter) -> str:
+    book = chapter.book
+    return ZH_LEARNER_NOTE.format(
+        kind=book.words.section if "." in book.numbers.get(chapter.docname, "") else book.words.chapter,
+        n=book.numbers.get(chapter.docname, str(int(chapter.number[:2]))),
+        url=book.url,
+        glossary=book.page_url(GLOSSARY_PAGE),
+        page=book.page_url(chapter.docname),
+    )
+
+
+def translate(nb: dict, chapter: Chapter) -> dict:
+    """Every Markdown cell of ``nb`` in Chinese, from the chapter's catalog in ``locales/zh_CN``.
+
+    Code cells are the chapter's own. A message without a translation is an error naming it
+    (``make translations``, then translate it), so no English paragraph slips into the edition.
+    """
+    translations = _translations()
+    nb = copy.deepcopy(nb)
+    try:
+        catalog = translations.messages(chapter.docname)
+    except translations.CatalogError as error:
+        raise EditionError(f"{chapter.name}: {error}") from None
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        missing: list[str] = []
+        _set_source(cell, translations.translate_markdown(_source(cell), catalog, missing))
+        if missing:
+            raise EditionError(
+                f"{chapter.name}, cell {i}: no Chinese translation of {missing[0][:80]!r}: run "
+                "`make translations` and translate it in "
+                f"locales/zh_CN/LC_MESSAGES/{chapter.docname}.po"
+            )
+    return nb
 
 
 @dataclass
@@ -836,8 +997,10 @@ def _solution_title(label: str, state: _Conversion) -> str:
     target = state.local.get(label)
     if target is None or not target.exercise:
         raise state.fail(f"a solution for {label!r}, which is no exercise of this chapter")
-    name = f"Exercise {target.number}" if target.number is not None else "the exercise"
-    return f"Solution to {name}" + (f" ({target.title})" if target.title else "")
+    words = state.chapter.book.words
+    name = words.exercise.format(n=target.number) if target.number is not None else words.the_exercise
+    title = words.solution_to.format(name=name)
+    return words.titled.format(heading=title, title=target.title) if target.title else title
 
 
 @dataclass(frozen=True)
@@ -930,21 +1093,21 @@ def _directive(block: _Block, state: _Conversion) -> list[str]:
     """A directive (other than gated solutions) as plain Markdown lines."""
     name = block.name
     if name == "admonition" or name in ADMONITIONS:
-        title = convert_inline(block.argument, state) if block.argument else name.capitalize()
-        if name == "seealso" and not block.argument:
-            title = "See also"
+        words = state.chapter.book.words
+        title = convert_inline(block.argument, state) if block.argument else words.admonition(name)
         body = _convert_body(block.body, state)
         if "dropdown" in block.options.get("class", "").split():
             return _details(title, "\n".join(body)).split("\n")
         return _quote([f"**{title}**", "", *body])
     if name == "exercise":
+        words = state.chapter.book.words
         if "nonumber" in block.options:
-            heading = "Exercise"
+            heading = words.exercise_unnumbered
         else:
             state.exercises += 1
-            heading = f"Exercise {state.exercises}"
+            heading = words.exercise.format(n=state.exercises)
         if block.argument:
-            heading += f" ({convert_inline(block.argument, state)})"
+            heading = words.titled.format(heading=heading, title=convert_inline(block.argument, state))
         return _quote([f"**{heading}**", "", *_convert_body(block.body, state)])
     if name == "solution":
         title = _solution_title(block.argument, state)
@@ -953,7 +1116,7 @@ def _directive(block: _Block, state: _Conversion) -> list[str]:
         return ["$$", *block.body, "$$"]
     if name.startswith("glue"):
         ref = _glue_reference(block.argument, state)
-        shown = f"*Here the book shows {ref}: see the output of the cell that computes it.*"
+        shown = state.chapter.book.words.glue_directive.format(ref=ref)
         return [shown, "", *_convert_body(block.body, state)]
     raise state.fail(f"the MyST directive {{{name}}}", no_rule=True)
 
@@ -1030,7 +1193,7 @@ def _ref(role: str, body: str, state: _Conversion) -> str:
     target = state.local.get(label) or state.chapter.book.labels.get(label)
     if target is None:
         raise state.fail(f"{{{role}}}`{body}`: no label {label!r} in the book")
-    number = f"Exercise {target.number}" if target.number is not None else None
+    number = state.chapter.book.words.exercise.format(n=target.number) if target.number is not None else None
     if text is not None:
         shown = text.replace("{number}", str(target.number)).replace("%s", str(target.number))
     elif number is not None:
@@ -1063,8 +1226,9 @@ def _glue_reference(body: str, state: _Conversion) -> str:
     name = body.split(":")[0].strip()
     if name not in state.glued:
         raise state.fail(f"the glued value {name!r}, which no code cell of this chapter glues")
-    where = "above" if state.glued[name] < state.cell else "below"
-    return f"`{name}` (computed {where})"
+    words = state.chapter.book.words
+    where = words.above if state.glued[name] < state.cell else words.below
+    return words.computed.format(name=name, where=where)
 
 
 def _glue(role: str, body: str, state: _Conversion) -> str:  # noqa: ARG001
@@ -1115,6 +1279,7 @@ class Edition:
     folder: Path
     transforms: tuple[Transform, ...]
     extra_files: Callable[[], dict[Path, str]] = dict  # other generated files (a toc, a config)
+    language: str = "en"  # the book its notebooks link to and whose words they use (load_book)
 
     def notebook(self, nb: dict, chapter: Chapter) -> dict:
         for transform in self.transforms:
@@ -1154,6 +1319,20 @@ EDITIONS = (
             *NBSTRIPOUT,
         ),
         solution_catalogue,
+    ),
+    Edition(
+        "learner_zh",
+        LEARNER_ZH,
+        (
+            translate,
+            add_note("learner-edition", learner_note_zh),
+            replace_once("launch_sentence", ZH_ROCKET, ZH_LEARNER_RUN),
+            myst_to_markdown,
+            require_plain_markdown,
+            *NBSTRIPOUT,
+        ),
+        lambda: {ZH_CONFIG: zh_config()},
+        language="zh_CN",
     ),
 )
 
@@ -1293,8 +1472,7 @@ def chapters() -> list[Path]:
 
 def expected_files(editions: tuple[Edition, ...] = EDITIONS) -> dict[Path, str]:
     """Every generated file of ``editions`` and its content."""
-    book = load_book()
-    return {path: text for e in editions for path, text in e.files(chapters(), book).items()}
+    return {path: text for e in editions for path, text in e.files(chapters(), load_book(e.language)).items()}
 
 
 def _shown(path: Path) -> str:

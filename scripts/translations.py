@@ -25,6 +25,7 @@ every formula, code span, glued value, citation and cross-reference target, and 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import subprocess
@@ -136,7 +137,12 @@ def prose(text: str) -> str:
 
 
 def needs_translation(msgid: str) -> bool:
-    """Whether ``msgid`` has words to translate (not only formulas, code, roles or numbers)."""
+    """Whether ``msgid`` has words to translate (not only formulas, code, roles or numbers).
+
+    A display formula (``$$ ... $$``) is a message of its own, its LaTeX between newlines.
+    """
+    if msgid.startswith("\n") and msgid.endswith("\n"):
+        return False
     return bool(WORD.search(prose(msgid)))
 
 
@@ -179,6 +185,114 @@ def message_problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str
     if needs_translation(msgid) and not CJK.search(msgstr):
         problems.append("the translation has no Chinese text")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Translating a notebook's Markdown (the Chinese learner notebooks)
+
+OPTION_LINE = re.compile(r"^\s*:[\w-]+:.*$")
+#: Directives whose argument is a title (a message); other arguments are labels or paths.
+TITLED = ("admonition", "exercise", "exercise-start")
+DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[^}\s]+)\}\s*(?P<argument>.*)$")
+
+
+@functools.cache
+def _markdown_parser():
+    """markdown-it as MyST-Parser configures it for the book (the same blocks Sphinx sees)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    extensions = set(config.get("parse", {}).get("myst_enable_extensions", []))
+    return create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
+
+
+def message_of(text: str) -> str:
+    """The msgid Sphinx's gettext builder makes of an element's source: its lines joined by spaces."""
+    return " ".join(text.split("\n")).strip()
+
+
+def messages(name: str) -> dict[str, str]:
+    """``msgid -> msgstr`` of the translated, non-fuzzy messages of catalog ``name`` (``chapters/01_neuron``)."""
+    import polib
+
+    path = CATALOGS / f"{name}.po"
+    if not path.exists():
+        raise CatalogError(f"no catalog {path.relative_to(ROOT)}: run `make translations`")
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries() if "fuzzy" not in e.flags}
+
+
+def translate_markdown(text: str, translated: dict[str, str], missing: list[str] | None = None) -> str:
+    """``text`` (a Markdown cell in MyST) with every translatable element replaced by its translation.
+
+    The elements are those Sphinx's gettext builder extracts, found with the same parser:
+    paragraphs, headings, list items and table cells (each becomes one line, the translation
+    after the line's own prefix such as ``## `` or ``1. ``), directive titles
+    (``:::{admonition} Title``) and, recursively, directive bodies. Formulas, code and
+    everything else are left as they are. A message without a translation is kept in English
+    and appended to ``missing``.
+    """
+    lines = text.split("\n")
+    replacements: dict[int, tuple[int, str]] = {}  # first line -> (end line, new text)
+
+    def translation(source: str) -> str | None:
+        msgid = message_of(source)
+        if msgid in translated:
+            return translated[msgid]
+        if missing is not None and needs_translation(msgid):
+            missing.append(msgid)
+        return None
+
+    def walk(body: list[str], offset: int) -> None:
+        tokens = _markdown_parser().parse("\n".join(body))
+        in_table = False
+        for token in tokens:
+            if token.type == "table_open":
+                in_table = True
+            elif token.type == "table_close":
+                in_table = False
+            if token.type == "inline" and token.map:
+                start, end = token.map[0] + offset, token.map[1] + offset
+                new = translation(token.content)
+                if new is None:
+                    continue
+                if in_table:  # a cell: replace its text within the row
+                    row = replacements.get(start, (end, lines[start]))[1]
+                    cell = token.content.strip()
+                    replacements[start] = (start + 1, row.replace(cell, new.replace("|", "\\|"), 1))
+                    continue
+                first = lines[start]
+                head = token.content.split("\n")[0]
+                prefix = first[: first.find(head)] if head and head in first else ""
+                replacements[start] = (end, prefix + new)
+            elif token.type in ("colon_fence", "fence") and token.map and token.info.startswith("{"):
+                match = DIRECTIVE_INFO.match(token.info.strip())
+                start = token.map[0] + offset
+                if match and match["argument"] and match["name"] in TITLED:
+                    new = translation(match["argument"])
+                    if new is not None:
+                        replacements[start] = (start + 1, lines[start].replace(match["argument"], new, 1))
+                inner = token.content.split("\n")
+                skip = 0
+                if inner and inner[0].strip() == "---":
+                    skip = next((k + 1 for k in range(1, len(inner)) if inner[k].strip() == "---"), 0)
+                while skip < len(inner) and OPTION_LINE.match(inner[skip]):
+                    skip += 1
+                if match and match["name"] not in ("code-cell", "code-block", "math"):
+                    walk(inner[skip:], start + 1 + skip)
+
+    walk(lines, 0)
+    out, i = [], 0
+    while i < len(lines):
+        if i in replacements:
+            end, new = replacements[i]
+            out.append(new)
+            i = max(end, i + 1)
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------------------

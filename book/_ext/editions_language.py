@@ -1,0 +1,176 @@
+"""Sphinx extension: the English and Chinese editions of the book, built from one source.
+
+The Chinese edition is the same build with ``language: zh_CN`` (``_config_zh.yml``, written by
+``scripts/editions.py``): Sphinx replaces every paragraph, heading and caption with its
+translation from ``locales/zh_CN`` (``scripts/translations.py``). This extension does what that
+leaves undone:
+
+- **Glued values in translated text.** Sphinx parses each translation as a small document of
+  its own (myst-nb even gives it a renderer of its own), which has none of the notebook's outputs, so myst-nb's ``{glue:text}`` role finds no
+  value there ("No key ... found in glue data"). The notebook's renderer is remembered while
+  the English text is parsed and lent to those documents,
+  so a translated sentence shows the number the chapter computed, not a retyped one.
+- **Exercise titles.** sphinx-exercise leaves them without a source, so gettext would skip
+  them; they get one (:class:`TranslatableExerciseTitles`).
+- **A link to the same page in the other language**, as a header button on every page and a
+  ``<link rel="alternate" hreflang>`` in its head. The English book is ``_build/html``, the
+  Chinese one ``_build/html/zh_CN`` (``make book``).
+- **Launch buttons of the Chinese pages** open the Chinese learner notebooks
+  (``learner_zh/NN_*.ipynb``, plain Markdown, for Colab and Binder alike); English pages keep
+  theirs (``book/_ext/learner_launch.py``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+#: Output folder of each edition, relative to the English book's root.
+EDITIONS = {"en": "", "zh_CN": "zh_CN/"}
+LABELS = {"en": ("English", "Read this page in English"), "zh_CN": ("中文", "阅读本页的中文版")}
+HREFLANG = {"en": "en", "zh_CN": "zh-CN"}
+CHAPTERS, LEARNER_ZH = "chapters/", "learner_zh/"
+
+
+def edition_of(language: str | None) -> str:
+    """``"zh_CN"`` for a Chinese build, ``"en"`` otherwise."""
+    return "zh_CN" if (language or "").lower().replace("-", "_").startswith("zh") else "en"
+
+
+def other_page_url(pagename: str, language: str | None) -> tuple[str, str]:
+    """``(edition, relative URL)`` of ``pagename`` in the other edition, from this page's folder."""
+    here = edition_of(language)
+    there = "en" if here == "zh_CN" else "zh_CN"
+    depth = pagename.count("/") + (1 if here == "zh_CN" else 0)
+    return there, "../" * depth + EDITIONS[there] + f"{pagename}.html"
+
+
+# ---------------------------------------------------------------------------------------------
+# Glued values in translated messages
+
+
+#: The renderer of the notebook being read: ``(docname, renderer)`` (one at a time; Sphinx
+#: would try to pickle it if it were kept in the environment).
+_CURRENT: list = [None, None]
+
+
+def _lend_renderer(retrieve):
+    def retrieve_glue_data(document, key):
+        env = getattr(document.settings, "env", None)
+        if env is not None:
+            # Sphinx names a translation's document "<source>:<line>:<translated>"; myst-nb
+            # parses it as a notebook of its own, whose renderer has no outputs. The notebook's
+            # own document is parsed first (every role of a translation is in its English
+            # message too), so its renderer is remembered then and lent to the translations.
+            if str(document.get("source", "")).endswith(":<translated>") and _CURRENT[0] == env.docname:
+                own = document.get("nb_renderer")
+                document["nb_renderer"] = _CURRENT[1]
+                try:
+                    return retrieve(document, key)
+                finally:  # the translation's nodes end up in the pickled doctree: no renderer there
+                    document["nb_renderer"] = own
+            if "nb_renderer" in document:
+                _CURRENT[:] = [env.docname, document["nb_renderer"]]
+        return retrieve(document, key)
+
+    retrieve_glue_data.__wrapped__ = retrieve
+    return retrieve_glue_data
+
+
+def patch_glue_roles() -> None:
+    """Make myst-nb's glue roles and directives look up a translated message's notebook."""
+    from myst_nb.ext.glue import directives, roles
+
+    for module in (roles, directives):
+        if not hasattr(module.retrieve_glue_data, "__wrapped__"):
+            module.retrieve_glue_data = _lend_renderer(module.retrieve_glue_data)
+
+
+class TranslatableExerciseTitles(SphinxTransform):
+    """Make sphinx-exercise's titles messages that gettext extracts and Sphinx translates.
+
+    The title of ``:::{exercise} The derivative of tanh`` is parsed into an ``exercise_subtitle``
+    node without a source, which Sphinx takes for a built-in message, and a post-transform
+    later moves its children into a plain title (the gettext builder reads that final tree). The
+    children are wrapped in one translatable ``inline`` with the title as its message, which
+    survives the move.
+    """
+
+    default_priority = 5  # before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs: Any) -> None:  # noqa: ARG002
+        from sphinx_exercise.nodes import exercise_subtitle, solution_subtitle
+
+        for node in list(
+            self.document.findall(lambda n: isinstance(n, (exercise_subtitle, solution_subtitle)))
+        ):
+            text = node.astext().strip()
+            if not text:
+                continue
+            owner = node.parent
+            while owner is not None and not owner.source:
+                owner = owner.parent
+            children = list(node.children)
+            node.clear()
+            wrapper = nodes.inline(text, "", *children, translatable=True)
+            wrapper.source = owner.source if owner is not None else self.document["source"]
+            wrapper.line = owner.line if owner is not None else 0
+            node += wrapper
+
+
+# ---------------------------------------------------------------------------------------------
+# Links between the editions, launch buttons
+
+
+def language_links(app, pagename: str, templatename: str, context: dict, doctree) -> None:  # noqa: ARG001
+    there, url = other_page_url(pagename, app.config.language)
+    text, tooltip = LABELS[there]
+    buttons = context.setdefault("header_buttons", [])
+    buttons.insert(
+        0,
+        {
+            "type": "link",
+            "url": url,
+            "text": text,
+            "tooltip": tooltip,
+            "icon": "fa-solid fa-language",
+            "label": "language-button",
+        },
+    )
+    link = f'<link rel="alternate" hreflang="{HREFLANG[there]}" href="{url}" />\n'
+    context["metatags"] = context.get("metatags", "") + link
+
+
+def chinese_launch_buttons(app, pagename: str, templatename: str, context: dict, doctree) -> None:  # noqa: ARG001
+    """On a Chinese chapter page, Colab and Binder open ``learner_zh/NN_*.ipynb``."""
+    if edition_of(app.config.language) != "zh_CN" or not pagename.startswith(CHAPTERS):
+        return
+    name = pagename[len(CHAPTERS) :]
+    if not (Path(app.srcdir) / LEARNER_ZH / f"{name}.ipynb").exists():
+        LOGGER.warning(
+            f"{pagename}: no {LEARNER_ZH}{name}.ipynb for the Chinese launch buttons; run `make editions`"
+        )
+        return
+    for group in context.get("header_buttons") or []:
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            for old in (f"/{pagename}.ipynb", f"/learner/{name}.ipynb"):
+                if old in url:
+                    button["url"] = url.replace(old, posixpath.join("/", LEARNER_ZH, f"{name}.ipynb"))
+                    break
+
+
+def setup(app) -> dict[str, Any]:
+    patch_glue_roles()
+    app.add_transform(TranslatableExerciseTitles)
+    app.connect("html-page-context", language_links, priority=610)
+    app.connect("html-page-context", chinese_launch_buttons, priority=620)  # after learner_launch (600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
