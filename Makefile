@@ -99,14 +99,15 @@ book: env
 translations: env
 	$(BIN)/python scripts/translations.py
 
-## Headless Chromium for the browser test (Debian's packages; needs root for apt-get).
+## Headless Chromium for the browser test, and a font with Chinese glyphs for the Chinese
+## edition (Debian's packages; needs root for apt-get).
 browser:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium and chromium-driver for the browser test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	else echo "ERROR: the browser test needs Debian's chromium and chromium-driver" \
-	  "(as root: apt-get install chromium chromium-driver)."; exit 1; fi
+	  echo "Installing Debian's chromium, chromium-driver and fonts-noto-cjk (Chinese glyphs) for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	else echo "ERROR: the browser test needs Debian's chromium, chromium-driver and fonts-noto-cjk" \
+	  "(as root: apt-get install chromium chromium-driver fonts-noto-cjk)."; exit 1; fi
 
 ## Run every test, offline: lint, unit tests, every chapter under nbval in the Binder-like
 ## learner environment, the -W book build, every learner notebook in the Colab-like
@@ -133,7 +134,7 @@ check: lint
 lint: env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/nbstripout --verify chapters/*.ipynb student/*.ipynb learner/*.ipynb
+	$(BIN)/nbstripout --verify chapters/*.ipynb student/*.ipynb learner/*.ipynb learner_zh/*.ipynb
 
 unit: env
 	$(BIN)/python -m pytest tests

@@ -57,6 +57,8 @@ TARGETED = ("doc", "ref", "numref", "term")
 #: A word of English prose: what a message without one has nothing to translate.
 WORD = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u3400-\u9fff]")
+#: A translation that Markdown would read as a list item or heading, not a paragraph.
+BLOCK_START = re.compile(r"^(\d+[.)]|[-*+]|#{1,6})\s")
 
 
 class CatalogError(RuntimeError):
@@ -182,6 +184,11 @@ def message_problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str
         chinese = terms.get(term)
         if chinese is not None and text not in (chinese, term) and text.lower() != term:
             problems.append(f"the term {term!r} is shown as {text!r}, not as the glossary's {chinese!r}")
+    if BLOCK_START.match(msgstr) and not msgid.startswith("\n"):
+        problems.append(
+            "the translation starts like a list or heading, so Sphinx parses it as one and keeps the "
+            "English: escape it (1\\. instead of 1.)"
+        )
     if needs_translation(msgid) and not CJK.search(msgstr):
         problems.append("the translation has no Chinese text")
     return problems
@@ -335,7 +342,7 @@ def templates(pot_dir: Path) -> dict[str, set[str]]:
     import polib
 
     return {
-        str(p.relative_to(pot_dir).with_suffix("")): {e.msgid for e in polib.pofile(str(p))}
+        str(p.relative_to(pot_dir).with_suffix("")): {e.msgid for e in polib.pofile(str(p)) if e.msgid}
         for p in sorted(pot_dir.rglob("*.pot"))
     }
 

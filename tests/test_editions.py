@@ -523,7 +523,14 @@ def test_leftover_myst_is_caught_after_the_conversion():
         editions.require_plain_markdown(nb, CHAPTER)
 
 
-def test_transforms_do_not_change_their_input():
+def test_transforms_do_not_change_their_input(monkeypatch):
+    chinese = {  # the test chapter's catalog, for the Chinese learner edition
+        "T": "标题",
+        "A {term}`neuron` {glue:text}`a`.": "一个{term}`神经元 <neuron>` {glue:text}`a`。",
+        "Use the rocket icon at the top of the page to open this notebook in Binder or Colab, or run it "
+        "locally (see {doc}`../book/how-to-run`).": "点击页面顶部的火箭图标打开本笔记本（见{doc}`../book/how-to-run`）。",
+    }
+    monkeypatch.setattr(editions._translations(), "messages", lambda docname: chinese)
     ran = {**code('glue("a", 1)'), "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}]}
     ran = {**ran, "execution_count": 3, "id": "ran", "metadata": {"scrolled": True}}
     launch = (

@@ -1,6 +1,6 @@
 """The built book in a real browser (headless Chromium), with no network.
 
-For every page of the table of contents: MathJax has typeset the math (no raw TeX
+For every page of the table of contents, in English and in Chinese (``zh_CN/``): MathJax has typeset the math (no raw TeX
 left in the text), every image has loaded, the console has no errors, and on
 chapter pages the launch and download buttons are present and the exercise
 solutions are collapsed. A screenshot of each chapter is kept in
@@ -22,6 +22,8 @@ from conftest import ROOT, toc_pages
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = toc_pages()
+#: The Chinese edition's pages (make book builds it into _build/html/zh_CN).
+ZH_PAGES = [f"zh_CN/{page}" for page in PAGES]
 RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf|\\sum")
 TEXT_WITHOUT_CODE = """
 const body = document.body.cloneNode(true);
@@ -57,7 +59,7 @@ def _load(browser, url: str) -> list[dict]:
     return browser.get_log("browser")
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + ZH_PAGES)
 def test_page_renders_math_images_and_no_console_errors(browser, server, page):
     console = _load(browser, f"{server}/{page}")
     errors = [entry["message"] for entry in console if entry["level"] == "SEVERE"]
@@ -75,9 +77,26 @@ def test_page_renders_math_images_and_no_console_errors(browser, server, page):
     )
     assert not broken, f"images that did not load on {page}: {broken}"
 
-    if page.startswith("chapters/"):
+    if page.startswith(("chapters/", "zh_CN/chapters/")):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        browser.save_screenshot(str(SCREENSHOTS / f"{Path(page).stem}.png"))
+        prefix = "zh_CN_" if page.startswith("zh_CN/") else ""
+        browser.save_screenshot(str(SCREENSHOTS / f"{prefix}{Path(page).stem}.png"))
+
+
+def test_a_chinese_font_is_installed_for_the_browser():
+    """Without a CJK font Chromium draws every Chinese character of the Chinese edition as a box."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        pytest.fail(
+            "fontconfig's fc-list is missing: install Debian's fontconfig and fonts-noto-cjk (make browser)"
+        )
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    assert fonts.strip(), (
+        "no font with Chinese glyphs is installed, so the Chinese edition's screenshots would show "
+        "boxes: install Debian's fonts-noto-cjk (make browser does, as root)"
+    )
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])

@@ -1,0 +1,167 @@
+"""The Chinese edition of the built book (``_build/html/zh_CN``, made by ``make book``).
+
+Every page of the table of contents exists in Chinese, says so (``lang="zh-CN"``), links to
+its English twin and back, has no English prose paragraph left (code, formulas, glued numbers,
+citations and names aside), and shows exactly the numbers the English page shows: both come
+from one execution of the chapter, so a translation cannot retype or drop one. Chinese chapter
+pages launch the Chinese learner notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import HTML, toc_pages
+
+PAGES = toc_pages()
+ZH = HTML / "zh_CN"
+CJK = re.compile(r"[\u3400-\u9fff]")
+#: Runs of English words that a Chinese paragraph may keep: names of libraries, datasets,
+#: methods and people, and the English terms the glossary gives beside the Chinese ones.
+WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+#: Elements whose text is not prose to translate.
+SKIPPED = {"pre", "code", "script", "style", "math", "mjx-container", "svg", "kbd", "cite"}
+SKIPPED_CLASSES = {
+    "math",
+    "pasted-text",
+    "pasted-inline",
+    "cell_output",
+    "cell_input",
+    "highlight",
+    "citation",
+}
+BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "dd", "dt", "figcaption", "summary"}
+
+
+class _Prose(HTMLParser):
+    """The text of each block element of the article, without code, math and glued values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_article = 0
+        self.skip: list[str] = []
+        self.stack: list[str] = []
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "article":
+            self.in_article += 1
+        classes = set((attrs.get("class") or "").split())
+        if self.skip or tag in SKIPPED or classes & SKIPPED_CLASSES:
+            if tag not in ("br", "img", "input", "meta", "link", "hr"):
+                self.skip.append(tag)
+            return
+        if tag in BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            if tag == self.skip[-1]:
+                self.skip.pop()
+            return
+        if tag in BLOCKS:
+            self._flush()
+        if tag == "article":
+            self.in_article -= 1
+
+    def handle_data(self, data):
+        if self.in_article and not self.skip:
+            self.current.append(data)
+
+    def _flush(self):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+
+def prose_blocks(html: str) -> list[str]:
+    parser = _Prose()
+    parser.feed(html)
+    parser._flush()
+    return parser.blocks
+
+
+def english_blocks(blocks: list[str], run: int = 3) -> list[str]:
+    """Blocks without Chinese that hold a run of ``run`` or more English words: untranslated prose."""
+    found = []
+    for text in blocks:
+        if CJK.search(text):
+            continue
+        words = WORDS.findall(text)
+        if len(words) >= run:
+            found.append(text)
+    return found
+
+
+def glued(html: str) -> list[str]:
+    """The glued values of a page, in order (myst-nb's ``pasted-text`` spans)."""
+    return re.findall(r'<span class="pasted-text">(.*?)</span>', html)
+
+
+@pytest.fixture(scope="module")
+def zh_root(html_root):
+    if not (ZH / "index.html").exists():
+        pytest.fail("the Chinese edition is not built: run `make book` (it builds _build/html/zh_CN)")
+    return ZH
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_translated(zh_root, page):
+    html = (zh_root / page).read_text(encoding="utf-8")
+    assert '<html lang="zh-CN"' in html, f"{page}: not marked as Chinese"
+    blocks = prose_blocks(html)
+    assert blocks and CJK.search(blocks[0]), f"{page}: its title is not in Chinese: {blocks[:1]}"
+    left = english_blocks(blocks)
+    assert not left, f"zh_CN/{page} still has English prose: {left[:3]}"
+
+
+def test_the_english_prose_check_can_fail():
+    english = "<article><p>This paragraph was never translated into Chinese at all.</p></article>"
+    chinese = "<article><p>这一段已经译成中文，保留 <code>Dense</code> 和 Keras TensorFlow NumPy MNIST ImageNet。</p></article>"
+    assert english_blocks(prose_blocks(english)) == [
+        "This paragraph was never translated into Chinese at all."
+    ]
+    assert english_blocks(prose_blocks(chinese)) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_same_numbers_as_the_english_page(zh_root, html_root, page):
+    english = glued((html_root / page).read_text(encoding="utf-8"))
+    chinese = glued((zh_root / page).read_text(encoding="utf-8"))
+    assert sorted(chinese) == sorted(english), (
+        f"{page}: the Chinese page glues other values than the English one"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_links_to_its_twin(zh_root, html_root, page):
+    depth = page.count("/")
+    english = (html_root / page).read_text(encoding="utf-8")
+    chinese = (zh_root / page).read_text(encoding="utf-8")
+    to_zh = "../" * depth + f"zh_CN/{page}"
+    to_en = "../" * (depth + 1) + page
+    assert f'href="{to_zh}"' in english and (html_root / f"zh_CN/{page}").exists()
+    assert f'href="{to_en}"' in chinese
+    assert ((zh_root / page).parent / to_en).resolve() == (html_root / page).resolve()
+    assert 'hreflang="zh-CN"' in english and 'hreflang="en"' in chinese
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_chinese_chapters_launch_chinese_notebooks(zh_root, page):
+    html = (zh_root / page).read_text(encoding="utf-8")
+    name = page.split("/")[-1].removesuffix(".html")
+    launches = re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"', html)
+    assert len(launches) == 2, f"{page}: expected a Binder and a Colab button, found {launches}"
+    assert all(url.endswith(f"learner_zh/{name}.ipynb") for url in launches), launches
+
+
+def test_search_index_has_chinese_words(zh_root):
+    index = (zh_root / "searchindex.js").read_text(encoding="utf-8")
+    for word in ("神经元", "迁移"):
+        assert json.dumps(word)[1:-1] in index or word in index, f"{word} is not in the Chinese search index"

@@ -1,0 +1,156 @@
+"""The Chinese edition's catalogs (scripts/translations.py): complete, consistent, current.
+
+The fast tests read the catalogs as they are: every message translated and not fuzzy, every
+formula, code span, glued value and cross-reference target kept, every glossary term shown one
+way. The slow one extracts the English messages again and fails when a catalog is out of date
+with the English text (``make translations``). The checker's rules are tested on made-up
+messages, each of which it must reject.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+translations = _load("translations")
+TERMS = translations.glossary_chinese()
+
+
+def test_every_catalog_is_translated_and_consistent():
+    problems = translations.problems()
+    assert not problems, "\n".join(map(str, problems[:20])) + "\n(`python scripts/translations.py --check`)"
+
+
+@pytest.mark.slow
+def test_the_catalogs_match_the_english_text():
+    with tempfile.TemporaryDirectory() as tmp:
+        problems = translations.problems(translations.extract(Path(tmp)))
+    assert not problems, "\n".join(map(str, problems[:20])) + "\nrun `make translations`, then translate"
+
+
+def test_every_page_has_a_catalog():
+    from notebook_tools import toc_files
+
+    have = set(translations.catalogs())
+    assert {name for name in toc_files("_toc.yml")} <= have
+
+
+def test_the_glossary_gives_one_chinese_term_per_term():
+    assert TERMS["neuron"] == "神经元" and TERMS["transfer learning"] == "迁移学习"
+    assert len(TERMS) >= 70
+    with pytest.raises(translations.CatalogError, match="does not open with its Chinese term"):
+        translations.glossary_chinese("```{glossary}\nneuron\n  A unit.\n```\n")
+
+
+GOOD = (
+    "A {term}`neuron` computes $y = f(z)$ with `Dense` and {glue:text}`acc:.1f` % "
+    "({cite:t}`pan2010`, {doc}`how to run <../book/how-to-run>`)."
+)
+GOOD_ZH = (
+    "{term}`神经元 <neuron>` 用 `Dense` 计算 $y = f(z)$，准确率 {glue:text}`acc:.1f` %"
+    "（{cite:t}`pan2010`，{doc}`运行指南 <../book/how-to-run>`）。"
+)
+
+
+def test_a_faithful_translation_has_no_problem():
+    assert translations.message_problems(GOOD, GOOD_ZH, TERMS) == []
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "problem"),
+    [
+        (GOOD_ZH.replace("$y = f(z)$", "$y=f(z)$"), "drops"),
+        (GOOD_ZH.replace("{glue:text}`acc:.1f` %", "93.1 %"), "drops"),
+        (GOOD_ZH.replace("`Dense`", "Dense 层"), "drops"),
+        (GOOD_ZH.replace("<../book/how-to-run>", "<../book/intro>"), "adds"),
+        (GOOD_ZH.replace("神经元 <neuron>", "神经单元 <neuron>"), "not as the glossary's '神经元'"),
+        (GOOD, "no Chinese text"),
+        ("1. 神经元", "starts like a list"),
+    ],
+)
+def test_the_checker_rejects(msgstr, problem):
+    msgid = "1. The neuron" if msgstr.startswith("1.") else GOOD
+    found = translations.message_problems(msgid, msgstr, TERMS)
+    assert any(problem in p for p in found), found
+
+
+def test_formulas_and_code_need_no_translation():
+    assert not translations.needs_translation("\n\\frac{\\partial L}{\\partial w} = x\n")
+    assert not translations.needs_translation("$f(z)$")
+    assert not translations.needs_translation("`model.fit`, {glue:text}`acc:.2f`")
+    assert translations.needs_translation("The loss falls.")
+
+
+MARKDOWN = """## Activation functions
+
+The loss falls.
+Then it rises.
+
+:::{admonition} Learning objectives
+:class: tip
+1. compute a neuron;
+2. count parameters.
+:::
+
+| name | range |
+|---|---|
+| sigmoid | $(0, 1)$ |
+
+```python
+print("The loss falls.")
+```
+
+$$
+y = f(x)
+$$
+"""
+
+CATALOG = {
+    "Activation functions": "激活函数",
+    "The loss falls. Then it rises.": "损失先下降，然后上升。",
+    "Learning objectives": "学习目标",
+    "compute a neuron;": "计算一个神经元；",
+    "count parameters.": "数参数。",
+    "name": "名称",
+    "range": "值域",
+}
+
+
+def test_translate_markdown_replaces_each_element_and_keeps_the_rest():
+    missing: list[str] = []
+    out = translations.translate_markdown(MARKDOWN, CATALOG, missing)
+    assert missing == ["sigmoid"]  # not in the made-up catalog: reported, left in English
+    assert out.splitlines()[:3] == ["## 激活函数", "", "损失先下降，然后上升。"]
+    assert ":::{admonition} 学习目标" in out and ":class: tip" in out
+    assert "1. 计算一个神经元；" in out and "2. 数参数。" in out
+    assert "| 名称 | 值域 |" in out and "| sigmoid | $(0, 1)$ |" in out
+    assert 'print("The loss falls.")' in out and "y = f(x)" in out  # code and math untouched
+
+
+def test_chinese_learner_notebooks_have_the_english_code():
+    """learner_zh/ differs from learner/ only in its Markdown, so the Colab-like run of learner/ covers its code."""
+    for english in sorted((ROOT / "learner").glob("*.ipynb")):
+        chinese = ROOT / "learner_zh" / english.name
+        assert chinese.exists(), f"no {chinese.relative_to(ROOT)}: run `make editions`"
+
+        def code(path: Path) -> list[str]:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+        assert code(chinese) == code(english), english.name
