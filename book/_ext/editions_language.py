@@ -12,6 +12,7 @@ leaves undone:
   so a translated sentence shows the number the chapter computed, not a retyped one.
 - **Exercise titles.** sphinx-exercise leaves them without a source, so gettext would skip
   them; they get one (:class:`TranslatableExerciseTitles`).
+- **The captions of the table of contents** (:class:`TranslateToctreeCaptions`).
 - **A link to the same page in the other language**, as a header button on every page and a
   ``<link rel="alternate" hreflang>`` in its head. The English book is ``_build/html``, the
   Chinese one ``_build/html/zh_CN`` (``make book``).
@@ -124,6 +125,33 @@ class TranslatableExerciseTitles(SphinxTransform):
             node += wrapper
 
 
+class TranslateToctreeCaptions(SphinxTransform):
+    """Translate the captions of the parts of the table of contents ("Getting started", ...).
+
+    Jupyter Book inserts the toctrees from ``_toc.yml`` (sphinx-external-toc, transform priority
+    100) after Sphinx has translated the page (priority 20), so their captions, which gettext
+    extracts into the root page's catalog, would stay in English in the sidebar.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs: Any) -> None:  # noqa: ARG002
+        from sphinx import addnodes
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        if edition_of(self.config.language) == "en":
+            return
+        dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for node in self.document.findall(addnodes.toctree):
+            if node.get("caption"):
+                node["caption"] = node["rawcaption"] = catalog.gettext(node["caption"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Links between the editions, launch buttons
 
@@ -171,6 +199,7 @@ def chinese_launch_buttons(app, pagename: str, templatename: str, context: dict,
 def setup(app) -> dict[str, Any]:
     patch_glue_roles()
     app.add_transform(TranslatableExerciseTitles)
+    app.add_transform(TranslateToctreeCaptions)
     app.connect("html-page-context", language_links, priority=610)
     app.connect("html-page-context", chinese_launch_buttons, priority=620)  # after learner_launch (600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -161,6 +161,14 @@ def test_chinese_chapters_launch_chinese_notebooks(zh_root, page):
     assert all(url.endswith(f"learner_zh/{name}.ipynb") for url in launches), launches
 
 
+def test_the_sidebar_is_in_chinese(zh_root):
+    html = (zh_root / "chapters" / "01_neuron.html").read_text(encoding="utf-8")
+    captions = re.findall(
+        r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">(.*?)</span>', html
+    )
+    assert captions and all(CJK.search(c) for c in captions), captions
+
+
 def test_search_index_has_chinese_words(zh_root):
     index = (zh_root / "searchindex.js").read_text(encoding="utf-8")
     for word in ("神经元", "迁移"):
