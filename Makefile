@@ -94,8 +94,9 @@ book: env
 	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh
 	rm -rf _build/html/zh_CN && cp -r _build/zh/_build/html _build/html/zh_CN
 
-## Refresh the Chinese catalogs (locales/zh_CN) from the English text: new messages are
-## untranslated, changed ones fuzzy; then translate them and run `make editions`.
+## Refresh the Chinese catalogs (locales/zh_CN) from the English text, and figures.po from the
+## figures of the last `make book`: new messages are untranslated, changed ones fuzzy; then
+## translate them and run `make editions`.
 translations: env
 	$(BIN)/python scripts/translations.py
 

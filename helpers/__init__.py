@@ -9,11 +9,12 @@ The package is split into one module per concern, imported in one direction:
 
 ``runtime``     environment variables, allocator, thread pools, seeding and op determinism
 ``book``        ``glue``: computed values for the book's prose (works without myst-nb)
-``data``        MNIST from the repository's file, UCI digits, splits and sampling
+``data``        MNIST from the repository's file, UCI digits, splits, sampling and resizing
 ``models``      the course's Keras models
 ``pretrained``  the shipped models in ``models/``: SHA-256-checked loading, portable saving
 ``training``    compact, deterministic training loops and their logs
 ``transfer``    cutting, freezing, feature extraction, weight change and label-budget sweeps
+``sweep``       one training rule for a sweep's networks: held-out fifth, early stopping, warm starts
 ``evaluation``  predicted labels, accuracy intervals, paired comparisons, confusion matrices, calibration
 ``plots``       matplotlib figures used by the chapters
 ``evidence``    a graded check's answers as JSON, re-checked by the grader in its own process

@@ -327,6 +327,38 @@ def frame_like_mnist(images: np.ndarray, *, max_value: float = 16.0, box: int = 
     return np.round(out * 255).astype(np.uint8)
 
 
+def resize_images(images: np.ndarray, side: int) -> np.ndarray:
+    """Resize square images to ``side`` x ``side`` pixels with bilinear interpolation.
+
+    Unlike :func:`frame_like_mnist`, this stretches the whole image, border included: a
+    digit that filled its 8x8 image fills the 28x28 one.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, h, h)
+        Square grey-scale images, samples first.
+    side : int
+        Side of the resized images, in pixels.
+
+    Returns
+    -------
+    ndarray of shape (n, side, side)
+        The resized images, in ``images``' value range up to interpolation overshoot (clip
+        them if it matters), as floats.
+    """
+    from scipy import ndimage
+
+    images = check_images(images, "images", min_dim=3)
+    if images.ndim != 3 or images.shape[1] != images.shape[2]:
+        raise ValueError(
+            f"images must be square, of shape (n, height, height), got {images.shape}; crop or pad them first."
+        )
+    side = check_int(side, "side", minimum=1)
+    return np.stack(
+        [ndimage.zoom(img, side / img.shape[0], order=1, grid_mode=True, mode="nearest") for img in images]
+    )
+
+
 def load_uci_digits(
     *, test_fraction: float = 1 / 3, seed: int = 0, framed: bool = True
 ) -> tuple[Split, Split]:

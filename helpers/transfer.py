@@ -323,6 +323,11 @@ class SweepResult(NamedTuple):
             raise KeyError(f"strategy {strategy!r} reported no weight change at budget {budget!r}.")
         return [dict(r.moved) for r in found]  # type: ignore[arg-type]
 
+    def mean_moved(self, strategy: str, budget: int | str) -> dict[str, float]:
+        """How far each layer moved (:func:`weight_change`), averaged over seeds; raises if never reported."""
+        per_seed = self.moved(strategy, budget)
+        return {layer: float(np.mean([m[layer] for m in per_seed])) for layer in per_seed[0]}
+
     def ranking(self, budget: int | str, strategies: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """``(strategy, mean accuracy)`` at ``budget``, best first (ties in strategy order)."""
         names = self.strategies if strategies is None else list(strategies)

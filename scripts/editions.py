@@ -852,6 +852,39 @@ def learner_note_zh(chapter: Chapter) -> str:
     )
 
 
+FIGURE_TEXT_ZH = ROOT / "helpers" / "figures_zh_CN.json"
+VECTOR_FIGURES = re.compile(r"^plots\.vector_figures\(\)", re.M)
+
+
+def figure_text_zh() -> str:
+    """``helpers/figures_zh_CN.json``: the figures' text in Chinese, for ``plots.vector_figures``.
+
+    From ``locales/zh_CN/LC_MESSAGES/figures.po``: every translated figure string (alt texts
+    are not drawn, so they are left out: the long descriptions the notebook never shows).
+    """
+    import polib
+
+    path = _translations().CATALOGS / f"{_translations().FIGURES}.po"
+    if not path.exists():
+        raise EditionError(f"no {path.relative_to(ROOT)}: run `make book`, then `make translations`")
+    alts = set(_translations().alt_texts())
+    table = {
+        e.msgid: e.msgstr
+        for e in polib.pofile(str(path)).translated_entries()
+        if "fuzzy" not in e.flags and e.msgstr != e.msgid and e.msgid not in alts
+    }
+    return json.dumps(dict(sorted(table.items())), ensure_ascii=False, indent=1) + "\n"
+
+
+def chinese_figures(nb: dict, chapter: Chapter) -> dict:  # noqa: ARG001
+    """The chapter's ``plots.vector_figures()`` call asks for the figures' text in Chinese."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and VECTOR_FIGURES.search(_source(cell)):
+            _set_source(cell, VECTOR_FIGURES.sub('plots.vector_figures(language="zh_CN")', _source(cell)))
+    return nb
+
+
 def translate(nb: dict, chapter: Chapter) -> dict:
     """Every Markdown cell of ``nb`` in Chinese, from the chapter's catalog in ``locales/zh_CN``.
 
@@ -1327,13 +1360,14 @@ EDITIONS = (
         LEARNER_ZH,
         (
             translate,
+            chinese_figures,
             add_note("learner-edition", learner_note_zh),
             replace_once("launch_sentence", ZH_ROCKET, ZH_LEARNER_RUN),
             myst_to_markdown,
             require_plain_markdown,
             *NBSTRIPOUT,
         ),
-        lambda: {ZH_CONFIG: zh_config()},
+        lambda: {ZH_CONFIG: zh_config(), FIGURE_TEXT_ZH: figure_text_zh()},
         language="zh_CN",
     ),
 )

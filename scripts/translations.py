@@ -42,6 +42,10 @@ LANGUAGE = "zh_CN"
 LOCALES = ROOT / "locales"
 CATALOGS = LOCALES / LANGUAGE / "LC_MESSAGES"
 GLOSSARY = ROOT / "book" / "glossary.md"
+#: The text of the chapters' figures (titles, axis labels, legends, from the executed chapters'
+#: SVG outputs) and their alt texts (cell metadata): one catalog, not from Sphinx's gettext.
+FIGURES = "figures"
+EXECUTED = ROOT / "_build" / ".jupyter_cache"  # the book build's execution cache (jupyter-cache)
 BIN = Path(sys.executable).parent
 
 #: Inline constructs a translation must carry over: math, roles with their content, code spans.
@@ -303,6 +307,93 @@ def translate_markdown(text: str, translated: dict[str, str], missing: list[str]
 
 
 # ---------------------------------------------------------------------------------------------
+# The figures' text
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The plain ``<text>`` strings of an SVG figure (``helpers.plots.svg_texts``)."""
+    from helpers.plots import svg_texts as texts
+
+    return texts(svg)
+
+
+def alt_texts(chapters: Path = ROOT / "chapters") -> list[str]:
+    """Every alt text of the chapters' figures (``mystnb.image.alt`` in a cell's metadata), in order."""
+    import json
+
+    found: dict[str, None] = {}
+    for path in sorted(chapters.glob("[0-9][0-9]*_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            alt = ((cell.get("metadata", {}).get("mystnb") or {}).get("image") or {}).get("alt")
+            if alt:
+                found[" ".join(str(alt).split())] = None
+    return list(found)
+
+
+def executed_chapter(path: Path, cache: Path = EXECUTED):
+    """The executed version of chapter ``path`` from the book build's execution cache, or None.
+
+    The cache (jupyter-cache, ``_build/.jupyter_cache``) holds the outputs of the chapter's
+    current code, exactly what both editions of the book show.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    try:
+        record = get_cache(str(cache)).match_cache_notebook(nbformat.read(str(path), as_version=4))
+    except KeyError:  # no execution of this version of the chapter
+        return None
+    return get_cache(str(cache)).get_cache_bundle(record.pk).nb
+
+
+def figure_messages(executed: Path = EXECUTED, chapters: Path = ROOT / "chapters") -> list[str]:
+    """The figures' messages, in order: every alt text of a chapter's cells (``mystnb.image.alt``)
+    and every text with words in the SVG outputs of the executed chapters (``make book``'s cache)."""
+    if not (executed / "global.db").exists():
+        raise CatalogError(
+            f"no execution cache in {_shown(executed)}: run `make book` first (the figures' "
+            "text comes from the chapters' outputs)"
+        )
+    found: dict[str, None] = dict.fromkeys(alt_texts(chapters))
+    for path in sorted(chapters.glob("[0-9][0-9]*_*.ipynb")):
+        ran = executed_chapter(path, executed)
+        if ran is None:
+            raise CatalogError(
+                f"{_shown(path)} has no execution of its current code in {_shown(executed)}: run `make book`"
+            )
+        for cell in ran.cells:
+            for output in cell.get("outputs", []):
+                svg = output.get("data", {}).get("image/svg+xml")
+                if svg:
+                    svg = svg if isinstance(svg, str) else "".join(svg)
+                    for text in svg_texts(svg):  # helpers.plots: what the Chinese build translates
+                        if needs_translation(text):
+                            found[text] = None
+    return list(found)
+
+
+def refresh_figures(executed: Path = EXECUTED) -> Path:
+    """Merge the figures' messages into ``figures.po`` (new: untranslated; gone: dropped)."""
+    import polib
+
+    path = CATALOGS / f"{FIGURES}.po"
+    old = polib.pofile(str(path)) if path.exists() else None
+    have = {e.msgid: e for e in old} if old is not None else {}
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": LANGUAGE}
+    for msgid in figure_messages(executed):
+        previous = have.get(msgid)
+        po.append(polib.POEntry(msgid=msgid, msgstr=previous.msgstr if previous is not None else ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
 # Extracting and merging
 
 
@@ -374,6 +465,8 @@ def refresh() -> list[Path]:
     written = []
     for name, po in catalogs().items():
         path = Path(po.fpath)
+        if name == FIGURES:
+            continue
         if name not in names:  # its page is gone
             path.unlink()
             continue
@@ -385,6 +478,10 @@ def refresh() -> list[Path]:
         po.metadata["Language"] = LANGUAGE
         po.save(str(path))
         written.append(path)
+    try:
+        written.append(refresh_figures())
+    except CatalogError as error:
+        print(f"figures.po not refreshed: {error}", file=sys.stderr)
     return written
 
 
@@ -392,8 +489,9 @@ def refresh() -> list[Path]:
 # Checking
 
 
-def problems(pot_dir: Path | None = None) -> list[Problem]:
-    """Everything wrong with the catalogs; with ``pot_dir``, also whether they match its templates."""
+def problems(pot_dir: Path | None = None, executed: Path | None = None) -> list[Problem]:
+    """Everything wrong with the catalogs; with ``pot_dir``, also whether they match its templates;
+    with ``executed`` (the executed chapters), whether ``figures.po`` matches their figures."""
     terms = glossary_chinese()
     found: list[Problem] = []
     books = catalogs()
@@ -401,6 +499,16 @@ def problems(pot_dir: Path | None = None) -> list[Problem]:
         return [
             Problem(str(CATALOGS.relative_to(ROOT)), "", "there are no catalogs: run `make translations`")
         ]
+    if executed is not None:
+        figures = books.get(FIGURES)
+        have = {e.msgid for e in figures} if figures is not None else set()
+        wanted = set(figure_messages(executed))
+        for msgid in sorted(wanted - have):
+            found.append(
+                Problem(FIGURES, msgid, "new figure text, not in the catalog: run `make translations`")
+            )
+        for msgid in sorted(have - wanted):
+            found.append(Problem(FIGURES, msgid, "no longer in any figure: run `make translations`"))
     if pot_dir is not None:
         for name, msgids in templates(pot_dir).items():
             po = books.get(name)
@@ -411,7 +519,7 @@ def problems(pot_dir: Path | None = None) -> list[Problem]:
                 )
             for msgid in sorted(have - msgids):
                 found.append(Problem(name, msgid, "no longer in the English text: run `make translations`"))
-        for name in sorted(set(books) - set(templates(pot_dir))):
+        for name in sorted(set(books) - set(templates(pot_dir)) - {FIGURES}):
             found.append(Problem(name, "", "a catalog for a page that is gone: run `make translations`"))
     for name, po in books.items():
         for entry in po:
@@ -421,6 +529,8 @@ def problems(pot_dir: Path | None = None) -> list[Problem]:
                 found.append(Problem(name, entry.msgid, "fuzzy: the English changed, check the translation"))
             elif not entry.msgstr:
                 found.append(Problem(name, entry.msgid, "untranslated"))
+            elif name == FIGURES and entry.msgstr == entry.msgid:
+                continue  # a name the figure keeps as it is (a strategy, a library)
             else:
                 found += [
                     Problem(name, entry.msgid, what)

@@ -29,6 +29,7 @@ from helpers import (
     plots,
     pretrained,
     runtime,
+    sweep,
     training,
     transfer,
 )
@@ -172,6 +173,12 @@ CASES = [
         ValueError,
         "test_fraction must be strictly between 0 and 1",
     ),
+    (
+        "resize_images: not square",
+        lambda: data.resize_images(np.zeros((2, 8, 6)), 28),
+        ValueError,
+        "must be square",
+    ),
     # models
     ("build_mlp: zero classes", lambda: models.build_mlp(n_classes=0), ValueError, "n_classes must be >= 1"),
     (
@@ -273,9 +280,35 @@ CASES = [
     ("SweepResult.seeds: unknown budget", lambda: SWEEP.seeds("a", 99), KeyError, "no record"),
     ("SweepResult.steps: none reported", lambda: SWEEP.steps("a", 1), KeyError, "reported no training steps"),
     ("SweepResult.moved: none reported", lambda: SWEEP.moved("a", 1), KeyError, "reported no weight change"),
+    (
+        "SweepResult.mean_moved: none reported",
+        lambda: SWEEP.mean_moved("a", 1),
+        KeyError,
+        "reported no weight change",
+    ),
     ("SweepResult.ranking: unknown budget", lambda: SWEEP.ranking(99), KeyError, "no record"),
     ("SweepResult.table: unknown strategy", lambda: SWEEP.table(["nope"]), KeyError, "unknown strategies"),
     ("SweepResult.summary: takes no argument", lambda: SWEEP.summary(1), TypeError, "positional"),
+    # sweep
+    (
+        "hold_out: a budget of 0",
+        lambda: sweep.hold_out(X, Y, 0, seed=0),
+        ValueError,
+        "budget .* must be >= 1",
+    ),
+    (
+        "train_network: not compiled",
+        lambda: sweep.train_network(models.build_mlp((2,), (), 2), X, Y, None, seed=0),
+        ValueError,
+        "not compiled",
+    ),
+    (
+        "reset_optimizer: a model",
+        lambda: sweep.reset_optimizer(_compiled_mlp()),
+        TypeError,
+        "model.optimizer",
+    ),
+    ("warm_start: not a classifier", lambda: sweep.warm_start([X, Y], "head"), TypeError, "fitted linear"),
     # training
     ("train: not a model", lambda: training.train(None, X, Y, epochs=1), TypeError, "keras.Model"),
     (
@@ -285,6 +318,37 @@ CASES = [
         "epochs must be >= 1",
     ),
     # plots
+    (
+        "vector_figures: a number as language",
+        lambda: plots.vector_figures(1),
+        TypeError,
+        "language must be a string",
+    ),
+    (
+        "vector_figures: no such language",
+        lambda: plots.vector_figures("fr"),
+        ValueError,
+        "language must be one of",
+    ),
+    ("svg_texts: bytes", lambda: plots.svg_texts(b"<svg/>"), TypeError, "svg must be"),
+    (
+        "translate_svg: a list",
+        lambda: plots.translate_svg("<svg/>", ["epoch"]),
+        TypeError,
+        "translations must map",
+    ),
+    (
+        "figure_translations: no such language",
+        lambda: plots.figure_translations("fr"),
+        ValueError,
+        "language must be one of",
+    ),
+    (
+        "panels_by_prefix: no strategy starts so",
+        lambda: plots.panels_by_prefix(SWEEP, {"CNN": "cnn"}),
+        ValueError,
+        "no strategy of the sweep starts with",
+    ),
     (
         "plot_history: missing metric",
         lambda: plots.plot_history({"loss": [1.0]}),

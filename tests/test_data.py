@@ -176,3 +176,16 @@ def test_splits_reject_bad_arrays_with_a_clear_message(call, message, x, y):
 def test_train_val_split_rejects_bad_fractions(fraction, error):
     with pytest.raises(error, match="val_fraction"):
         data.train_val_split(np.zeros((10, 2)), np.repeat([0, 1], 5), val_fraction=fraction, seed=0)
+
+
+def test_resize_images_stretches_square_images_to_the_side():
+    images = np.random.default_rng(0).random((3, 8, 8))
+    out = data.resize_images(images, 28)
+    assert out.shape == (3, 28, 28)
+    assert data.resize_images(np.full((1, 8, 8), 0.5), 28) == pytest.approx(0.5)  # flat stays flat
+    np.testing.assert_allclose(data.resize_images(images, 8), images)  # side unchanged: the same images
+
+
+def test_resize_images_refuses_images_that_are_not_square():
+    with pytest.raises(ValueError, match="must be square"):
+        data.resize_images(np.zeros((2, 8, 6)), 28)

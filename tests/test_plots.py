@@ -107,6 +107,27 @@ def test_budget_curves_reject_bad_input(result, panels, error, message):
         plots.plot_budget_curves(_sweep() if result is None else result, panels)
 
 
+def test_panels_by_prefix_groups_strategies_in_sweep_order_then_the_extra_ones():
+    panels = plots.panels_by_prefix(_sweep(), {"S": "scr", "F": "fro"}, extra=["LR on pixels"])
+    assert panels == {"S": ["scratch", "LR on pixels"], "F": ["frozen", "LR on pixels"]}
+
+
+@pytest.mark.parametrize(
+    ("result", "prefixes", "extra", "error", "message"),
+    [
+        ({"a": 1}, {"S": "scr"}, (), TypeError, "budget_sweep returned"),
+        (None, {}, (), ValueError, "non-empty dict"),
+        (None, {"S": "cnn"}, (), ValueError, "no strategy of the sweep starts with 'cnn'"),
+        (None, {"S": 3}, (), TypeError, "must be a str"),
+        (None, {"S": "scr"}, "LR on pixels", TypeError, "list of strategy names"),
+        (None, {"S": "scr"}, ["LR on pca"], ValueError, "does not have"),
+    ],
+)
+def test_panels_by_prefix_rejects_bad_input(result, prefixes, extra, error, message):
+    with pytest.raises(error, match=message):
+        plots.panels_by_prefix(_sweep() if result is None else result, prefixes, extra=extra)
+
+
 def test_plot_reliability_draws_the_diagonal_and_one_line_per_model_with_its_ece():
     from helpers import evaluation
 
@@ -176,3 +197,50 @@ def test_plot_layer_histograms_rejects_bad_input(values, error, message):
     kwargs = {"bins": 1} if message == "bins" else {}
     with pytest.raises(error, match=message):
         plots.plot_layer_histograms(values, **kwargs)
+
+
+def test_vector_figures_changes_nothing_outside_ipython():
+    import matplotlib.pyplot as plt
+
+    before = plt.rcParams["svg.fonttype"]
+    assert plots.vector_figures() is False  # pytest is not an IPython kernel
+    assert plt.rcParams["svg.fonttype"] == before
+
+
+def test_vector_figures_refuses_a_language_without_translations():
+    with pytest.raises(ValueError, match="language must be one of"):
+        plots.vector_figures(language="fr")
+    with pytest.raises(TypeError, match="language must be a string"):
+        plots.vector_figures(language=3)
+
+
+def test_translate_svg_and_svg_texts_refuse_what_is_not_svg_text():
+    with pytest.raises(TypeError, match="svg must be"):
+        plots.svg_texts(b"<svg/>")
+    with pytest.raises(TypeError, match="translations must map"):
+        plots.translate_svg("<svg/>", ["epoch"])
+    assert (
+        plots.translate_svg('<text x="0">a &amp; b</text>', {"a & b": "甲 & 乙"})
+        == '<text x="0">甲 &amp; 乙</text>'
+    )
+
+
+@pytest.mark.slow  # starts a kernel (about 15 s)
+def test_vector_figures_in_a_kernel_shows_svg_with_text_as_text():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = (
+        f"import sys; sys.path.insert(0, {str(root)!r})\n"
+        "import matplotlib.pyplot as plt\nfrom helpers import plots\n"
+        "print(plots.vector_figures(language='zh_CN'))\nplt.plot([0, 1]); plt.title('Loss curve'); plt.xlabel('epoch'); plt.show()"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    outputs = nb.cells[0].outputs
+    assert [o.get("text") for o in outputs if o.output_type == "stream"] == ["True\n"]
+    svg = next(o["data"]["image/svg+xml"] for o in outputs if o.output_type == "display_data")
+    assert ">Loss curve</text>" in svg and "<dc:date>" not in svg  # no translation: kept
+    assert ">轮次</text>" in svg and ">epoch</text>" not in svg  # translated for the Chinese notebooks

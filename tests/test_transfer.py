@@ -239,6 +239,13 @@ def test_outcomes_keep_steps_and_weight_change_next_to_the_accuracy():
         result.moved("frozen", 5)
 
 
+def test_mean_moved_averages_each_layers_weight_change_over_seeds():
+    result = transfer.budget_sweep(_run_with_outcomes, [5], [0, 1, 2])
+    assert result.mean_moved("tuned", 5) == pytest.approx({"conv_1": 0.1})
+    with pytest.raises(KeyError, match="reported no weight change"):
+        result.mean_moved("frozen", 5)
+
+
 def test_ranking_puts_the_best_mean_first():
     result = transfer.budget_sweep(_run_with_outcomes, [5], [0, 1])
     assert result.ranking(5) == [("tuned", pytest.approx(0.855)), ("frozen", pytest.approx(0.805))]

@@ -144,7 +144,8 @@ def test_translate_markdown_replaces_each_element_and_keeps_the_rest():
 
 
 def test_chinese_learner_notebooks_have_the_english_code():
-    """learner_zh/ differs from learner/ only in its Markdown, so the Colab-like run of learner/ covers its code."""
+    """learner_zh/ differs from learner/ in its Markdown and in asking for Chinese figure text
+    (``plots.vector_figures(language="zh_CN")``), so the Colab-like run of learner/ covers its code."""
     for english in sorted((ROOT / "learner").glob("*.ipynb")):
         chinese = ROOT / "learner_zh" / english.name
         assert chinese.exists(), f"no {chinese.relative_to(ROOT)}: run `make editions`"
@@ -153,4 +154,39 @@ def test_chinese_learner_notebooks_have_the_english_code():
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
             return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
-        assert code(chinese) == code(english), english.name
+        chinese_code = [
+            c.replace('plots.vector_figures(language="zh_CN")', "plots.vector_figures()")
+            for c in code(chinese)
+        ]
+        assert chinese_code == code(english), english.name
+
+
+SVG = (
+    '<svg><text style="font-size: 10px" x="1" y="2">epoch</text>'
+    '<text x="1" y="2">0.5</text><text x="3" y="4">Loss &amp; accuracy</text>'
+    "<text><tspan>f</tspan></text></svg>"
+)
+
+
+def test_svg_texts_reads_matplotlibs_text_elements():
+    assert translations.svg_texts(SVG) == ["epoch", "0.5", "Loss & accuracy"]
+
+
+def test_figure_text_needs_the_executed_chapters(tmp_path):
+    with pytest.raises(translations.CatalogError, match="run `make book` first"):
+        translations.figure_messages(executed=tmp_path)
+
+
+def test_every_translated_figure_string_reaches_the_chinese_notebooks():
+    """helpers/figures_zh_CN.json (generated) translates every drawn string of figures.po."""
+    import polib
+
+    from helpers import plots
+
+    table = plots.figure_translations("zh_CN")
+    alts = set(translations.alt_texts())
+    po = polib.pofile(str(translations.CATALOGS / "figures.po"))
+    drawn = {e.msgid: e.msgstr for e in po if e.msgid not in alts and e.msgstr != e.msgid}
+    assert table == drawn
+    svg = '<svg><text x="0">epoch</text><text x="1">0.5</text></svg>'
+    assert plots.translate_svg(svg, table) == '<svg><text x="0">轮次</text><text x="1">0.5</text></svg>'

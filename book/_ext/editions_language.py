@@ -12,6 +12,9 @@ leaves undone:
   so a translated sentence shows the number the chapter computed, not a retyped one.
 - **Exercise titles.** sphinx-exercise leaves them without a source, so gettext would skip
   them; they get one (:class:`TranslatableExerciseTitles`).
+- **Figures.** The chapters draw SVG with their text kept as text (``plots.vector_figures``);
+  the Chinese build translates each figure's titles, labels and legends in its SVG file, and
+  its alt text, from ``locales/zh_CN/LC_MESSAGES/figures.po`` (``scripts/translations.py``).
 - **The captions of the table of contents** (:class:`TranslateToctreeCaptions`).
 - **A link to the same page in the other language**, as a header button on every page and a
   ``<link rel="alternate" hreflang>`` in its head. The English book is ``_build/html``, the
@@ -153,6 +156,60 @@ class TranslateToctreeCaptions(SphinxTransform):
 
 
 # ---------------------------------------------------------------------------------------------
+# The figures: alt texts and the text inside the SVG files
+
+FIGURES_CATALOG = "figures"  # locales/<language>/LC_MESSAGES/figures.po (scripts/translations.py)
+
+
+def figure_catalog(app) -> dict[str, str]:
+    """``English -> translation`` of the figures' text and alt texts, for this build's language."""
+    if edition_of(app.config.language) == "en":
+        return {}
+    cached = getattr(app, "_hotl_figures", None)
+    if cached is None:
+        import polib
+
+        cached = {}
+        for folder in app.config.locale_dirs:
+            path = Path(app.srcdir) / folder / app.config.language / "LC_MESSAGES" / f"{FIGURES_CATALOG}.po"
+            if path.exists():
+                cached.update(
+                    {
+                        e.msgid: e.msgstr
+                        for e in polib.pofile(str(path)).translated_entries()
+                        if "fuzzy" not in e.flags
+                    }
+                )
+        app._hotl_figures = cached
+    return cached
+
+
+def translate_alt_texts(app, doctree, docname: str) -> None:  # noqa: ARG001
+    """Each figure's alt text in the edition's language (from the figures' catalog)."""
+    catalog = figure_catalog(app)
+    if not catalog:
+        return
+    for node in doctree.findall(nodes.image):
+        alt = " ".join(str(node.get("alt", "")).split())
+        if alt in catalog:
+            node["alt"] = catalog[alt]
+
+
+def translate_svg_files(app, exception) -> None:
+    """The titles, labels and legends of every SVG figure of the build, in its language."""
+    catalog = figure_catalog(app)
+    if exception is not None or not catalog:
+        return
+    from helpers.plots import translate_svg
+
+    for path in (Path(app.outdir) / "_images").glob("*.svg"):
+        text = path.read_text(encoding="utf-8")
+        translated = translate_svg(text, catalog)
+        if translated != text:
+            path.write_text(translated, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
 # Links between the editions, launch buttons
 
 
@@ -200,6 +257,8 @@ def setup(app) -> dict[str, Any]:
     patch_glue_roles()
     app.add_transform(TranslatableExerciseTitles)
     app.add_transform(TranslateToctreeCaptions)
+    app.connect("doctree-resolved", translate_alt_texts)
+    app.connect("build-finished", translate_svg_files)
     app.connect("html-page-context", language_links, priority=610)
     app.connect("html-page-context", chinese_launch_buttons, priority=620)  # after learner_launch (600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

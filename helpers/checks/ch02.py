@@ -24,22 +24,39 @@ def _close(value: float, target: float, tol: float = _TOL) -> bool:
 
 # --- 1. Cross-entropy by hand -----------------------------------------------------------
 
+# The book's probabilities (variant 0); a guard in the chapter ties them to its worked solution.
 _P = (0.2, 0.5, 0.3)
 
 
-def _check_ce_by_hand(ce_second: object, ce_first: object) -> str:
+def _ce_variant(n: int) -> dict[str, object]:
+    """Variant ``n``: other probabilities of the three classes, in twentieths (0.05 to 0.9)."""
+    if n == 0:
+        return {"p": _P}
+    rng = np.random.default_rng([21, n])
+    while True:
+        first, second = (int(k) for k in rng.integers(1, 19, 2))  # in twentieths
+        third = 20 - first - second
+        # the first two apart (or swapped answers would pass), neither of them one of the book's
+        # two (or half of the book's answer, or the book's answer swapped, would be right)
+        if third >= 1 and first != second and not {first, second} & {4, 10}:
+            return {"p": (first / 20, second / 20, third / 20)}
+
+
+def _check_ce_by_hand(ce_second: object, ce_first: object, *, p: tuple = _P) -> str:
     second = as_number(ce_second, "ce_second")
     first = as_number(ce_first, "ce_first")
-    expected = (-math.log(_P[1]), -math.log(_P[0]))
+    expected = (-math.log(p[1]), -math.log(p[0]))
     if _close(second, expected[0]) and _close(first, expected[1]):
         return "only the true class's probability counts: the less it got, the more it costs."
     if _close(second, expected[1]) and _close(first, expected[0]):
-        raise Wrong("your two answers are swapped: `ce_second` is for the second class (probability 0.5).")
+        raise Wrong(
+            f"your two answers are swapped: `ce_second` is for the second class (probability {p[1]:g})."
+        )
     if second < 0 or first < 0:
         raise Wrong("a cross-entropy is never negative: it is *minus* the log of a probability below 1.")
-    if _close(second, -math.log2(_P[1])) or _close(second, -math.log10(_P[1])):
+    if _close(second, -math.log2(p[1])) or _close(second, -math.log10(p[1])):
         raise Wrong("use the natural logarithm (`np.log`), not log base 2 or 10.")
-    everything = -sum(math.log(p) for p in _P)
+    everything = -sum(math.log(q) for q in p)
     if _close(second, everything) or _close(first, everything) or _close(second, everything / 3):
         raise Wrong("only the true class's term survives the sum: the one-hot label is 0 for the others.")
     if _close(second, expected[0] / 3) or _close(first, expected[1] / 3):
@@ -58,9 +75,12 @@ ce_by_hand = Exercise(
     answers=["ce_second", "ce_first"],
     checker=_check_ce_by_hand,
     hints=[
-        "With a one-hot label, every term of $\\sum_k y_k \\log p_k$ but the true class's is zero.",
-        "So the loss is $-\\log p_{\\text{true}}$: the probability is 0.5 when the true class is the "
-        "second one. Check with `categorical_cross_entropy(np.eye(3)[[1]], np.array([[0.2, 0.5, 0.3]]))`.",
+        "With a one-hot label, every term of $\\sum_k y_k \\log p_k$ but the true class's is zero; "
+        "the model's probabilities are `p` (in the book, $(0.2, 0.5, 0.3)$).",
+        "So the loss is $-\\log p_{\\text{true}}$: the second probability when the true class is the "
+        "second one, the first when it is the first. Check with "
+        "`categorical_cross_entropy(np.eye(3)[[1]], np.array([p]))` (in the book, "
+        "`p = (0.2, 0.5, 0.3)`).",
     ],
     reference=(-math.log(0.5), -math.log(0.2)),
     mistakes=[
@@ -71,43 +91,75 @@ ce_by_hand = Exercise(
         (-sum(math.log(p) for p in _P),) * 2,
         ("0.693", "1.609"),
     ],
+    variants=_ce_variant,
 )
 
 
 # --- 2. The stable binary cross-entropy -------------------------------------------------
 
+# The book's logit (variant 0); a guard in the chapter ties it to its worked solution.
 _Z = -50.0
 _SIGMOID = 1.0 / (1.0 + math.exp(-_Z))  # about 2e-22: still a float32 number
+#: The logits of the variants: float32 still holds σ(z) (down to about −87), the loss is large.
+_Z_RANGE = (-80, -20)
 
 
-def _check_one_loss(value: float, name: str) -> None:
-    expected = -math.log(_SIGMOID)  # = 50 to double precision
+def _bce_variant(n: int) -> dict[str, object]:
+    """Variant ``n``: another whole, confidently wrong logit ``z`` in ``_Z_RANGE`` (y stays 1)."""
+    if n == 0:
+        return {"z": _Z}
+    rng = np.random.default_rng([22, n])
+    while True:
+        z = float(rng.integers(_Z_RANGE[0], _Z_RANGE[1] + 1))
+        if z != _Z:  # never the book's
+            return {"z": z}
+
+
+def _bce(z: float) -> float:
+    """−log σ(z), the binary cross-entropy for y = 1, computed stably in double precision."""
+    return max(-z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def _powers_of_ten(x: float) -> str:
+    """``x`` to one digit, as ``2·10⁻²²``."""
+    mantissa, exponent = f"{x:.0e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
+
+
+def _shown(z: float) -> str:
+    """``z`` as the text writes it: ``−50`` (with a minus sign, not a hyphen)."""
+    return f"{z:g}".replace("-", "−")
+
+
+def _check_one_loss(value: float, name: str, z: float) -> None:
+    expected = _bce(z)  # = −z to double precision
     if _close(value, expected, 1e-3):
         return
     if _close(value, -expected, 1e-3):
         raise Wrong(f"`{name}` has the wrong sign: the loss is −log σ(z), a positive number.")
-    if 0.0 <= value < 1e-12:
+    if 0.0 <= value < 1e-6:
         raise Wrong(
-            f"`{name}` is (almost) zero: that is σ(−50) itself, or the loss for y = 0. "
+            f"`{name}` is (almost) zero: that is σ({_shown(z)}) itself, or the loss for y = 0. "
             "For y = 1 the loss is −log σ(z): the model is confidently wrong, so it is large."
         )
     if _close(value, expected / math.log(10), 1e-2) or _close(value, expected / math.log(2), 1e-2):
         raise Wrong(f"`{name}`: use the natural logarithm (`np.log`), not log base 2 or 10.")
-    raise Wrong(f"`{name}` is not the binary cross-entropy of y = 1, z = −50.")
+    raise Wrong(f"`{name}` is not the binary cross-entropy of y = 1, z = {_shown(z)}.")
 
 
-def _check_stable_bce(naive_loss: object, stable_loss: object) -> str:
+def _check_stable_bce(naive_loss: object, stable_loss: object, *, z: float = _Z) -> str:
     if isinstance(naive_loss, (float, np.floating)) and math.isinf(naive_loss):
         raise Wrong(
-            "`naive_loss` is infinite, but at z = −50 float32 can still hold σ(z). "
+            f"`naive_loss` is infinite, but at z = {_shown(z)} float32 can still hold σ(z). "
             "Did you compute it at another z, or take the log of 1 − σ(z)?"
         )
     naive = as_number(naive_loss, "naive_loss")
     stable = as_number(stable_loss, "stable_loss")
-    _check_one_loss(stable, "stable_loss")
-    _check_one_loss(naive, "naive_loss")
+    _check_one_loss(stable, "stable_loss", z)
+    _check_one_loss(naive, "naive_loss", z)
+    sigmoid = _powers_of_ten(1.0 / (1.0 + math.exp(-z)))
     return (
-        "at z = −50 both are right: float32 still holds σ(−50) ≈ 2·10⁻²². "
+        f"at z = {_shown(z)} both are right: float32 still holds σ({_shown(z)}) ≈ {sigmoid}. "
         "Try z = −120: the naive loss becomes infinite, the stable one does not."
     )
 
@@ -117,10 +169,11 @@ stable_bce = Exercise(
     answers=["naive_loss", "stable_loss"],
     checker=_check_stable_bce,
     hints=[
-        "For $y = 1$ the loss is $-\\log\\sigma(z)$, and $\\sigma(z) = 1 / (1 + e^{-z})$.",
-        "Naively, in float32: `z32 = np.float32(-50.0)` and "
+        "For $y = 1$ the loss is $-\\log\\sigma(z)$, and $\\sigma(z) = 1 / (1 + e^{-z})$, at the "
+        "exercise's logit `z` (in the book, $z = -50$).",
+        "Naively, in float32: `z32 = np.float32(z)` and "
         "`-np.log(np.float32(1) / (np.float32(1) + np.exp(-z32)))`; stably: "
-        "`binary_cross_entropy_from_logits(1.0, -50.0)`.",
+        "`binary_cross_entropy_from_logits(1.0, z)` (in the book, `z = -50.0`).",
     ],
     reference=(50.0, 50.0),
     mistakes=[
@@ -130,6 +183,7 @@ stable_bce = Exercise(
         (float("inf"), 50.0),
         (50.0, 0.0),
     ],
+    variants=_bce_variant,
 )
 
 

@@ -468,9 +468,10 @@ gradual = Exercise(
         "Cut the backbone with `trainable=True`, then set `layer.trainable = False` on every layer of the "
         "backbone but `hidden_1`, put the head on and compile. `transfer.count_params(partial).trainable` "
         "counts what trains.",
-        "Hold out the same fifth with `hold_out(x10, y10, 10, seed=0)`, warm-start the head with `warm_start` "
-        "and a `linear_head` fitted on the backbone's features of the training part, train with "
-        "`train_network(partial, x_fit, y_fit, held_out, seed=0)`, and score it on setting A's test images.",
+        "Hold out the same fifth with `sweep.hold_out(x10, y10, 10, seed=0)`, warm-start the head with "
+        "`sweep.warm_start` and a `linear_head` fitted on the backbone's features of the training part, train "
+        "with `sweep.train_network(partial, x_fit, y_fit, held_out, seed=0)`, and score it on setting A's test "
+        "images.",
     ],
     reference=(_HIDDEN_1 + _HEAD, _CORRECT_PARTIAL / _N_TEST_A, _CORRECT_WHOLE / _N_TEST_A, True),
     mistakes=[

@@ -4,16 +4,17 @@ In the notebook: ``from helpers.checks import ch06 as checks``, then
 ``checks.lora_count.check()`` after the answer cell, ``checks.lora_count.hint()`` for a hint
 and ``checks.lora_count.solution()`` for the solution.
 
-Every check judges by the truth, not by the answers' agreement with each other. The LoRA count
-is Keras' own. The pseudo-label and augmentation experiments are judged by the chapter's results
-as measured with its recipe (its source CNN, heads and seeds) on 2 CPU cores, written below; the
-chapter's ``remove-cell`` guards assert that the chapter still gives them. Training is repeatable
-on one machine but not bit for bit across machines, so the comparisons allow the few images that
-a model trained elsewhere classifies differently, and an answer close to a measurement without
-being within that tolerance is judged by the truth recomputed here, from the shipped MNIST file
-with the same recipe (seconds of training, once per process, cached; see
-:func:`helpers.exercises.judging_truth`). The strategy exercise has no data to recompute: its truth is the
-chapter's decision table, which a test ties to the expected answers.
+Every check judges by the truth, not by the answers' agreement with each other. The LoRA count is
+Keras' own, for the layer and rank of the learner's variant. The pseudo-label and augmentation
+experiments are judged by the chapter's results as measured with its recipe (its source CNN, heads
+and seeds) on 2 CPU cores, written below; the chapter's ``remove-cell`` guards assert that the
+chapter still gives them. Training is repeatable on one machine but not bit for bit across
+machines, so the comparisons allow the few images that a model trained elsewhere classifies
+differently, and an answer close to a measurement without being within that tolerance is judged by
+the truth recomputed here, from the shipped MNIST file with the same recipe (seconds of training,
+once per process, cached; see :func:`helpers.exercises.judging_truth`). The strategy exercise has
+no data to recompute: its truth is the chapter's decision table, which a test ties to the expected
+answers.
 """
 
 from __future__ import annotations
@@ -163,36 +164,74 @@ def _labelled(k: int, seed: int) -> np.ndarray:
 
 # --- 1. Count LoRA's parameters ---------------------------------------------------------
 
-#: The hidden layer of the source article's network (784 -> 512) and the exercise's rank; a
-#: guard in the chapter asserts them against the worked solution's layer and ``build_mlp()``.
+#: The hidden layer of the source article's network (784 -> 512) and the exercise's rank (variant
+#: 0); a guard in the chapter asserts them against the worked solution's layer and ``build_mlp()``.
 _N_IN, _N_OUT, _RANK = 784, 512, 8
+#: What a variant draws from: layer sizes of common networks, and LoRA's usual ranks.
+_LORA_INPUTS = (256, 512, 768, 784, 1024, 2048)
+_LORA_OUTPUTS = (64, 128, 256, 512, 1024)
+_LORA_RANKS = (2, 4, 8, 16, 32)  # not 1: there, forgetting the bias or B would give the same count
+
+
+def _lora_variant(n: int) -> dict[str, int]:
+    """Variant ``n``: another ``Dense(n_in -> n_out)`` layer or another rank (below both sizes)."""
+    if n == 0:
+        return {"n_in": _N_IN, "n_out": _N_OUT, "rank": _RANK}
+    rng = np.random.default_rng([61, n])
+    book = _RANK * (_N_IN + _N_OUT) + _N_OUT
+    while True:
+        n_in, n_out, rank = (int(rng.choice(sizes)) for sizes in (_LORA_INPUTS, _LORA_OUTPUTS, _LORA_RANKS))
+        counts = _lora_counts(n_in, n_out, rank)
+        # the book's count must not fit, and each typical mistake must keep its own message
+        if rank < min(n_in, n_out) and counts[0] != book and len(set(counts)) == len(counts):
+            return {"n_in": n_in, "n_out": n_out, "rank": rank}
+
+
+def _lora_counts(n_in: int, n_out: int, rank: int) -> tuple[int, ...]:
+    """The right count, then the typical wrong ones: no bias, the full layer (with and without its
+    bias), and the products and single matrices of a learner who counts only A or B."""
+    return (
+        rank * (n_in + n_out) + n_out,
+        rank * (n_in + n_out),
+        n_in * n_out,
+        n_in * n_out + n_out,
+        rank * n_in * n_out,
+        rank * n_in + n_out,
+        rank * n_out + n_out,
+    )
 
 
 @functools.cache
-def _lora_trainable() -> int:
-    """Keras' own count: the trainable parameters of ``Dense(784 -> 512)`` with LoRA of rank 8."""
+def _lora_trainable(n_in: int = _N_IN, n_out: int = _N_OUT, rank: int = _RANK) -> int:
+    """Keras' own count: the trainable parameters of ``Dense(n_in -> n_out)`` with LoRA of ``rank``."""
     import keras
 
-    layer = keras.layers.Dense(_N_OUT)
-    layer.build((None, _N_IN))
-    layer.enable_lora(_RANK)
+    layer = keras.layers.Dense(n_out)
+    layer.build((None, n_in))
+    layer.enable_lora(rank)
     return sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
 
 
-def _check_lora_count(lora_trainable: object) -> str:
+def _check_lora_count(
+    lora_trainable: object, *, n_in: int = _N_IN, n_out: int = _N_OUT, rank: int = _RANK
+) -> str:
     n = as_int(lora_trainable, "lora_trainable")
-    lora = _RANK * (_N_IN + _N_OUT)
-    if n == _lora_trainable():
-        return "A is 784 x 8, B is 8 x 512, and Keras keeps the 512 biases trainable."
-    if n == lora:
+    _, no_bias, full, full_with_bias, product, only_a, only_b = _lora_counts(n_in, n_out, rank)
+    if n == _lora_trainable(n_in, n_out, rank):
+        return f"A is {n_in} x {rank}, B is {rank} x {n_out}, and Keras keeps the {n_out} biases trainable."
+    if n == no_bias:
         raise Wrong("close: Keras' `enable_lora` freezes the kernel only; the bias stays trainable.")
-    if n in (_N_IN * _N_OUT, _N_IN * _N_OUT + _N_OUT):
-        raise Wrong("that is the full layer. LoRA trains two thin matrices, A (784 x r) and B (r x 512).")
-    if n in (_RANK * _N_IN * _N_OUT, _RANK * _N_IN + _N_OUT, _RANK * _N_OUT + _N_OUT):
-        raise Wrong("count both matrices: A has 784 x r numbers and B has r x 512.")
+    if n in (full, full_with_bias):
+        raise Wrong(
+            f"that is the full layer. LoRA trains two thin matrices, A ({n_in} x r) and B (r x {n_out})."
+        )
+    if n in (product, only_a, only_b):
+        raise Wrong(f"count both matrices: A has {n_in} x r numbers and B has r x {n_out}.")
     if n <= 0:
         raise Wrong("a parameter count is a positive number.")
-    raise Wrong("not the count. Add the sizes of A (784 x 8), B (8 x 512) and the bias (512).")
+    raise Wrong(
+        f"not the count. Add the sizes of A ({n_in} x {rank}), B ({rank} x {n_out}) and the bias ({n_out})."
+    )
 
 
 lora_count = Exercise(
@@ -200,8 +239,10 @@ lora_count = Exercise(
     answers=["lora_trainable"],
     checker=_check_lora_count,
     hints=[
-        "LoRA adds $A \\in \\mathbb{R}^{n \\times r}$ and $B \\in \\mathbb{R}^{r \\times m}$ and freezes the kernel.",
-        "In Keras the bias stays trainable: `lora_params(784, 512, 8)` counts $r(n + m) + m$.",
+        "LoRA adds $A \\in \\mathbb{R}^{n \\times r}$ and $B \\in \\mathbb{R}^{r \\times m}$ and freezes "
+        "the kernel; here $n$ = `n_in`, $m$ = `n_out` and $r$ = `rank` (in the book, 784, 512 and 8).",
+        "In Keras the bias stays trainable: `lora_params(n_in, n_out, rank)` counts $r(n + m) + m$ "
+        "(in the book, `lora_params(784, 512, 8)`).",
     ],
     reference=(_RANK * (_N_IN + _N_OUT) + _N_OUT,),
     mistakes=[
@@ -211,6 +252,7 @@ lora_count = Exercise(
         ("10880",),
         (_RANK * (_N_IN + _N_OUT) + 10,),  # the output layer's bias
     ],
+    variants=_lora_variant,
 )
 
 

@@ -40,11 +40,11 @@ class Edition:
     required: bool = False  # True: fail when it is not built; False: checked when it is built
 
 
-# One line per edition of the book. The English book must be built (`make test` builds it); the
-# others are checked when they are built. The Chinese one will be
-# Edition("zh_CN", HTML / "zh_CN", <its table of contents>, <the command that builds it>).
+# One line per edition of the book. The English and Chinese books must be built (`make book`
+# builds both, `make test` runs it); the student book is checked when it is built.
 EDITIONS = (
     Edition("en", HTML, "_toc.yml", "make book", required=True),
+    Edition("zh_CN", HTML / "zh_CN", "_toc.yml", "make book", required=True),
     Edition("student", ROOT / "_build/student/_build/html", "_toc_student.yml", "make student-book"),
 )
 

@@ -14,10 +14,24 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import HTML, toc_pages
+from conftest import HTML, ROOT, toc_pages
 
 PAGES = toc_pages()
 ZH = HTML / "zh_CN"
+
+
+def _translations():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("translations", ROOT / "scripts" / "translations.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("translations", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+translations = _translations()
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: Runs of English words that a Chinese paragraph may keep: names of libraries, datasets,
 #: methods and people, and the English terms the glossary gives beside the Chinese ones.
@@ -173,3 +187,40 @@ def test_search_index_has_chinese_words(zh_root):
     index = (zh_root / "searchindex.js").read_text(encoding="utf-8")
     for word in ("神经元", "迁移"):
         assert json.dumps(word)[1:-1] in index or word in index, f"{word} is not in the Chinese search index"
+
+
+# --- the figures -------------------------------------------------------------------------------
+
+
+def test_the_figures_catalog_matches_the_built_figures():
+    """figures.po holds exactly the text of the executed chapters' figures and their alt texts."""
+    found = [
+        p for p in translations.problems(executed=translations.EXECUTED) if p.catalog == translations.FIGURES
+    ]
+    assert not found, "\n".join(map(str, found[:20])) + "\nrun `make translations`, then translate figures.po"
+
+
+def _kept_names() -> set[str]:
+    import polib
+
+    path = translations.CATALOGS / f"{translations.FIGURES}.po"
+    return {e.msgid for e in polib.pofile(str(path)) if e.msgstr == e.msgid}
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_chinese_figures_have_chinese_text_and_alt_texts(zh_root, page):
+    html = (zh_root / page).read_text(encoding="utf-8")
+    images = re.findall(r'<img\b[^>]*\bsrc="([^"]+\.svg)"[^>]*>', html)
+    alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"[^>]*\bsrc="[^"]*_images/[^"]+"', html)  # the figures
+    assert all(CJK.search(alt) for alt in alts), (
+        f"{page}: English alt texts: {[a for a in alts if not CJK.search(a)][:2]}"
+    )
+    kept = _kept_names()
+    for src in images:
+        svg = ((zh_root / page).parent / src).read_text(encoding="utf-8")
+        english = [
+            t
+            for t in translations.svg_texts(svg)
+            if translations.needs_translation(t) and not CJK.search(t) and t not in kept
+        ]
+        assert not english, f"{page}: {src} still shows English text: {english[:5]}"
