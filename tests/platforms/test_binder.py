@@ -55,6 +55,13 @@ def test_jupyterlab_renders_myst_and_has_no_nbgrader(learner):
     assert "is not compatible" not in labext, labext
 
 
+def test_jupyterlab_offers_its_menus_in_chinese(learner):
+    """The Chinese learner notebooks (learner_zh/) come with JupyterLab's Chinese language pack."""
+    code = "from jupyterlab_server.translation_utils import get_language_packs; print(sorted(get_language_packs('en')[0]))"
+    packs = _run(str(learner / "bin" / "python"), "-c", code)
+    assert "zh_CN" in packs, f"no Chinese language pack for JupyterLab in the learner environment: {packs}"
+
+
 def test_start_sets_the_allocator_and_runs_its_arguments():
     env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
     out = _run(str(ROOT / "start"), "sh", "-c", "echo $MALLOC_ARENA_MAX $MALLOC_MMAP_THRESHOLD_", env=env)
