@@ -343,11 +343,12 @@ def executed_chapter(path: Path, cache: Path = EXECUTED):
     import nbformat
     from jupyter_cache import get_cache
 
+    store = get_cache(str(cache))
     try:
-        record = get_cache(str(cache)).match_cache_notebook(nbformat.read(str(path), as_version=4))
+        record = store.match_cache_notebook(nbformat.read(str(path), as_version=4))
     except KeyError:  # no execution of this version of the chapter
         return None
-    return get_cache(str(cache)).get_cache_bundle(record.pk).nb
+    return store.get_cache_bundle(record.pk).nb
 
 
 def figure_messages(executed: Path = EXECUTED, chapters: Path = ROOT / "chapters") -> list[str]:
