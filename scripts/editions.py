@@ -166,8 +166,6 @@ class Words:
     computed: str = "`{name}` (computed {where})"
     above: str = "above"
     below: str = "below"
-    chapter: str = "chapter"
-    section: str = "section"
 
     def admonition(self, name: str) -> str:
         return self.admonitions.get(name, "See also" if name == "seealso" else name.capitalize())
@@ -195,8 +193,6 @@ CHINESE = Words(
     computed="`{name}`（在{where}计算）",
     above="上文",
     below="下文",
-    chapter="章",
-    section="节",
 )
 
 
@@ -209,7 +205,7 @@ class Book:
     labels: Mapping[str, Target] = field(default_factory=dict)  # label -> target, over all pages
     glossary: Mapping[str, str] = field(default_factory=dict)  # term in lower case -> term
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # key -> (authors, year)
-    numbers: Mapping[str, str] = field(default_factory=dict)  # docname -> "2" or "2.1", as numbered
+    numbers: Mapping[str, str] = field(default_factory=dict)  # docname -> its chapter's number, "2"
     language: str = "en"  # "en", or "zh_CN": the Chinese edition (titles and labels translated)
     words: Words = field(default_factory=Words)
 
@@ -281,21 +277,34 @@ def load_book(language: str = "en") -> Book:
 
 
 def toc_numbers(toc: str) -> dict[str, str]:
-    """The numbers Jupyter Book gives the pages of the numbered parts of a ``_toc.yml``.
+    """The chapter each page of the numbered parts of a ``_toc.yml`` is numbered as: ``"2"``.
 
-    Chapters are numbered 1, 2, ... across the numbered parts, and a chapter's sections 2.1,
-    2.2, ...; pages of parts without ``numbered: true`` get none.
+    Chapters are numbered 1, 2, ... across the numbered parts, and a chapter's sections (such
+    as ``02b_learning``) map to their chapter's number. The book numbers no deeper than the
+    chapters (``numbered: 1``): a deeper numbering would number a chapter's own headings first
+    (2.1 to 2.12) and its section page after them (2.13, as the book showed until 2026-12-03).
+
+    Raises
+    ------
+    EditionError
+        If a numbered part numbers deeper than its chapters (``numbered: true`` or ``2``).
     """
     numbers: dict[str, str] = {}
     chapter = 0
     for part in yaml.safe_load(toc).get("parts", []):
         if not part.get("numbered"):
             continue
+        if part["numbered"] is True or part["numbered"] != 1:  # True == 1 in Python
+            raise EditionError(
+                f"_toc.yml numbers part {part.get('caption')!r} with numbered: {part['numbered']!r};"
+                " use numbered: 1, so that a chapter's section pages are not numbered after the"
+                " chapter's own headings (2.13)"
+            )
         for entry in part.get("chapters", []):
             chapter += 1
             numbers[entry["file"]] = str(chapter)
-            for k, section in enumerate(entry.get("sections", []), start=1):
-                numbers[section["file"]] = f"{chapter}.{k}"
+            for section in entry.get("sections", []):
+                numbers[section["file"]] = str(chapter)
     return numbers
 
 
@@ -796,7 +805,7 @@ LEFTOVERS = {
 
 LEARNER_NOTE = """> **This notebook is for Colab and Jupyter**
 >
-> It is {kind} {n} of [Hands-On Transfer Learning]({url}) in plain Markdown: the same text and
+> It is {where} of [Hands-On Transfer Learning]({url}) in plain Markdown: the same text and
 > code, with links to the [book's glossary]({glossary}) and references. After each exercise and
 > its answer cells comes the solution, folded under *Solution to Exercise N* (click to open), and
 > the solution's code: try the exercise first. Where the book prints a number that the code
@@ -817,11 +826,16 @@ LEARNER_RUN = (
 )
 
 
+def _is_section(chapter: Chapter) -> bool:
+    """A section of a chapter (``02b_learning``), not a chapter: its number has a letter."""
+    return not chapter.number.isdigit()
+
+
 def learner_note(chapter: Chapter) -> str:
     book = chapter.book
+    n = book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
     return LEARNER_NOTE.format(
-        kind="section" if "." in book.numbers.get(chapter.docname, "") else "chapter",
-        n=book.numbers.get(chapter.docname, str(int(chapter.number[:2]))),
+        where=f"a section of chapter {n}" if _is_section(chapter) else f"chapter {n}",
         url=book.url,
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),
@@ -830,7 +844,7 @@ def learner_note(chapter: Chapter) -> str:
 
 ZH_LEARNER_NOTE = """> **本笔记本供 Colab 和 Jupyter 使用**
 >
-> 这是[动手学迁移学习]({url})第 {n} {kind}的纯 Markdown 版本：文字和代码与书中相同，
+> 这是[动手学迁移学习]({url}){where}的纯 Markdown 版本：文字和代码与书中相同，
 > 并链接到[书中的术语表]({glossary})和参考文献。每道练习及其作答单元格之后是折叠起来的
 > 解答（*练习 N 的解答*，点击展开）和解答的代码：请先自己做练习。书中由代码计算出的数字，
 > 在本笔记本中显示为代码字体的变量名，例如 `test_acc`（在上文计算）：运行计算它的代码
@@ -843,9 +857,9 @@ ZH_LEARNER_RUN = "这是本章的学习者笔记本：从头依次运行它的�
 
 def learner_note_zh(chapter: Chapter) -> str:
     book = chapter.book
+    n = book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
     return ZH_LEARNER_NOTE.format(
-        kind=book.words.section if "." in book.numbers.get(chapter.docname, "") else book.words.chapter,
-        n=book.numbers.get(chapter.docname, str(int(chapter.number[:2]))),
+        where=f"第 {n} 章中的一节" if _is_section(chapter) else f"第 {n} 章",
         url=book.url,
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),

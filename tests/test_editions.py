@@ -697,8 +697,7 @@ def test_unknown_chapters_are_refused(tmp_path):
         editions.graded_files({"alice": 1}, tmp_path, ["99_nothing"])
 
 
-def test_toc_numbers_follow_jupyter_books_numbering_of_chapters_and_sections():
-    toc = """
+TOC = """
 format: jb-book
 root: book/intro
 parts:
@@ -706,7 +705,7 @@ parts:
     chapters:
       - file: book/how-to-run
   - caption: Chapters
-    numbered: true
+    numbered: 1
     chapters:
       - file: chapters/01_neuron
       - file: chapters/02_losses
@@ -715,18 +714,31 @@ parts:
           - file: chapters/02c_more
       - file: chapters/03_pretraining
 """
-    assert editions.toc_numbers(toc) == {
+
+
+def test_toc_numbers_number_the_chapters_and_give_a_section_its_chapters_number():
+    assert editions.toc_numbers(TOC) == {
         "chapters/01_neuron": "1",
         "chapters/02_losses": "2",
-        "chapters/02b_learning": "2.1",
-        "chapters/02c_more": "2.2",
+        "chapters/02b_learning": "2",
+        "chapters/02c_more": "2",
         "chapters/03_pretraining": "3",
     }
     book = editions.load_book()
-    assert book.numbers["chapters/02b_learning"] == "2.1" and book.numbers["chapters/05_evaluation"] == "5"
+    assert book.numbers["chapters/02b_learning"] == "2" and book.numbers["chapters/05_evaluation"] == "5"
 
 
-def test_a_sections_learner_note_calls_it_a_section_with_its_number():
+@pytest.mark.parametrize("numbered", ["true", "2"])
+def test_a_toc_numbering_deeper_than_the_chapters_is_refused(numbered):
+    # Sphinx would number chapter 2's headings 2.1-2.12 and its section page 2.13.
+    with pytest.raises(editions.EditionError, match="numbered: 1"):
+        editions.toc_numbers(TOC.replace("numbered: 1", f"numbered: {numbered}"))
+
+
+def test_a_sections_learner_note_names_its_chapter():
     book = editions.load_book()
-    assert "It is section 2.1 of" in editions.learner_note(editions.Chapter("02b_learning", book))
+    assert "It is a section of chapter 2 of" in editions.learner_note(editions.Chapter("02b_learning", book))
     assert "It is chapter 5 of" in editions.learner_note(editions.Chapter("05_evaluation", book))
+    zh = editions.load_book("zh_CN")
+    assert ")第 2 章中的一节的纯" in editions.learner_note_zh(editions.Chapter("02b_learning", zh))
+    assert ")第 5 章的纯" in editions.learner_note_zh(editions.Chapter("05_evaluation", zh))

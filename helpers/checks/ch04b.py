@@ -1,4 +1,4 @@
-"""Checks for the exercises of section 4.1, "A real backbone" (``chapters/04b_backbone.ipynb``).
+"""Checks for the exercises of chapter 4's section "A real backbone" (``chapters/04b_backbone.ipynb``).
 
 In the notebook: ``from helpers.checks import ch04b as checks``, then
 ``checks.input_range.check()`` after the answer cell, ``checks.input_range.hint()`` for a hint

@@ -69,3 +69,26 @@ def test_chapters_show_figures_and_glued_numbers_not_errors(html_root, page):
     assert "Traceback" not in html and "output traceback" not in html
     assert "{glue" not in html, "a glue role was not resolved"
     assert "output stderr" not in html, "a cell wrote to stderr (a warning or a TensorFlow log line)"
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_the_book_numbers_each_page_as_the_learner_notebooks_say(html_root, page):
+    """A chapter's title shows its number ("2."); a section page and the headings show none.
+
+    The learner notebooks call 02b_learning "a section of chapter 2" (scripts/editions.py's
+    toc_numbers); with a deeper numbering the book had shown it as section 2.13.
+    """
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("editions", ROOT / "scripts" / "editions.py")
+    editions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(editions)
+    html = _read(html_root, page)
+    headings = "".join(re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", html, flags=re.S))
+    numbers = re.findall(r'<span class="section-number">([^<]*)</span>', headings)
+    stem = page.removeprefix("chapters/").removesuffix(".html")
+    expected = [] if editions._is_section(editions.Chapter(stem)) else [f"{int(stem[:2])}. "]
+    assert numbers == expected, f"{page} numbers its headings {numbers}, expected {expected}"
+    assert editions.load_book().numbers[f"chapters/{stem}"] == str(int(stem[:2]))
