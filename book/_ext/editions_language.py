@@ -19,6 +19,10 @@ leaves undone:
 - **A link to the same page in the other language**, as a header button on every page and a
   ``<link rel="alternate" hreflang>`` in its head. The English book is ``_build/html``, the
   Chinese one ``_build/html/zh_CN`` (``make book``).
+- **Search in Chinese.** Sphinx indexes Chinese words as jieba cuts them; jieba alone cuts
+  预训练 into 预 and 训练 and keeps no single character, so a search for the course's own terms
+  would find nothing. The glossary's Chinese terms are given to jieba as a dictionary
+  (:func:`search_words`).
 - **Launch buttons of the Chinese pages** open the Chinese learner notebooks
   (``learner_zh/NN_*.ipynb``, plain Markdown, for Colab and Binder alike); English pages keep
   theirs (``book/_ext/learner_launch.py``).
@@ -253,8 +257,35 @@ def chinese_launch_buttons(app, pagename: str, templatename: str, context: dict,
                     break
 
 
+def search_words(app, config) -> None:
+    """Give Sphinx's Chinese search the glossary's Chinese terms as jieba's dictionary of words.
+
+    The terms come from ``book/glossary.md`` (``scripts/translations.py``'s
+    ``glossary_chinese``); terms with a space (``F1 分数``) are left out, since jieba's
+    dictionary file separates a word from its frequency by a space.
+    """
+    if edition_of(config.language) == "en":
+        return
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "hotl_translations", Path(app.srcdir) / "scripts" / "translations.py"
+    )
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    words = sorted({w for w in module.glossary_chinese().values() if " " not in w})
+    path = Path(app.doctreedir) / "search-words.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
+
+
 def setup(app) -> dict[str, Any]:
     patch_glue_roles()
+    app.connect("config-inited", search_words)
     app.add_transform(TranslatableExerciseTitles)
     app.add_transform(TranslateToctreeCaptions)
     app.connect("doctree-resolved", translate_alt_texts)

@@ -121,3 +121,27 @@ def test_chapter_has_launch_buttons_and_collapsed_solutions(browser, server, pag
     )
     assert solutions, "no solutions found on a chapter page"
     assert all(solutions), f"solutions shown expanded: {solutions}"
+
+
+@pytest.mark.parametrize(
+    ("search", "page"),
+    [
+        ("search.html?q=fine-tuning", "chapters/04_fine_tuning"),
+        ("zh_CN/search.html?q=微调", "chapters/04_fine_tuning"),
+    ],
+)
+def test_the_search_page_finds_the_chapter(browser, server, search, page):
+    """Sphinx's search, run by the browser on the built index: in Chinese it needs jieba's words."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{server}/{search}")
+    found = WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script(
+            "const s = document.querySelector('.search-summary');"
+            "const links = [...document.querySelectorAll('ul.search li a')].map(a => a.getAttribute('href'));"
+            "return s && s.textContent.trim() ? links : false"  # the summary is written when done
+        )
+    )
+    assert any(href.split("?")[0].endswith(f"{page}.html") for href in found), (
+        f"searching {search} found {found[:5]}, not {page}"
+    )
