@@ -3,6 +3,10 @@
 # missing (or when its lock changed). Nothing here needs the network beyond the
 # package index used to create the environments.
 
+# bash with pipefail: a command piped through $(TAG) keeps its own exit status.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -91,8 +95,8 @@ lab: learner-env
 ## the same execution cache, so no chapter runs twice).
 book: env
 	$(stage-start)
-	$(BIN)/jupyter-book build . -W --keep-going
-	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh
+	$(BIN)/jupyter-book build . -W --keep-going $(TAG)
+	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh $(TAG)
 	rm -rf _build/html/zh_CN && cp -r _build/zh/_build/html _build/html/zh_CN
 	$(stage-end)
 
@@ -134,14 +138,18 @@ endif
 ## time to _build/stages/, and the run ends with a table of them.
 TEST_JOBS ?= 2
 STAGES := _build/stages
+## Stages that run side by side interleave their output: each line of a stage's long commands
+## is tagged with the stage's name ("[book] ..."), line by line as it comes.
+TAG = 2>&1 | sed -u 's/^/[$@] /'
+export PYTHONUNBUFFERED := 1
 stage-start = @mkdir -p $(STAGES) && date +%s > $(STAGES)/$@.start && rm -f $(STAGES)/$@.end
 stage-end = @date +%s > $(STAGES)/$@.end
 
 test-offline:
 	@rm -rf $(STAGES)
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=line test-executions
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=line platforms book-check
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) test-executions
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) platforms book-check
 	@$(MAKE) --no-print-directory stage-times
 
 ## Longest first, so that the two slots stay busy: nbval and the book build, then the unit
@@ -169,12 +177,12 @@ lint: env
 
 unit: env
 	$(stage-start)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests $(TAG)
 	$(stage-end)
 
 book-check: env
 	$(stage-start)
-	$(BIN)/python -m pytest tests/built
+	$(BIN)/python -m pytest tests/built $(TAG)
 	$(stage-end)
 
 ## Every chapter in a fresh kernel under nbval, in the learner environment started through
@@ -184,21 +192,21 @@ notebooks: env learner-env
 	@mkdir -p $(JUPYTER_TEST_PATH)/kernels/hotl-learner
 	@printf '{"argv": ["%s", "%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "Learner environment (Binder-like)", "language": "python"}\n' \
 	  "$(CURDIR)/start" "$(CURDIR)/$(LEARNER)/bin/python" > $(JUPYTER_TEST_PATH)/kernels/hotl-learner/kernel.json
-	HOTL_RECORD_GLUE=1 JUPYTER_PATH=$(JUPYTER_TEST_PATH) $(BIN)/python -m pytest --nbval-lax --nbval-kernel-name hotl-learner -p no:cacheprovider chapters
+	HOTL_RECORD_GLUE=1 JUPYTER_PATH=$(JUPYTER_TEST_PATH) $(BIN)/python -m pytest --nbval-lax --nbval-kernel-name hotl-learner -p no:cacheprovider chapters $(TAG)
 	$(stage-end)
 
 ## Every learner notebook in the Colab-like environment, its clone served by a local snapshot
 ## (scripts/run_like_colab.py). Quick mode: N_SEEDS = 1 in chapter 4, nothing else changed.
 colab: colab-env
 	$(stage-start)
-	$(COLAB)/bin/python scripts/run_like_colab.py --quick
+	$(COLAB)/bin/python scripts/run_like_colab.py --quick $(TAG)
 	$(stage-end)
 
 ## The learners' platforms: Binder's environment (pins, postBuild, extensions, start) and
 ## the Colab-like run's results (after `make notebooks` and `make colab`).
 platforms: env learner-env
 	$(stage-start)
-	$(BIN)/python -m pytest tests/platforms
+	$(BIN)/python -m pytest tests/platforms $(TAG)
 	$(stage-end)
 
 ## Wall time and peak memory of every chapter in a fresh kernel.

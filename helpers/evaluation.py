@@ -35,7 +35,7 @@ from scipy import optimize, special, stats
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import confusion_matrix
 
-from helpers._validation import check_choice, check_fraction, check_int, check_labels
+from helpers._validation import check_choice, check_fraction, check_int, check_labels, check_seed
 
 if TYPE_CHECKING:  # only for the annotations: importing helpers.transfer would load Keras
     from helpers.transfer import SweepResult
@@ -128,7 +128,7 @@ def _check_bootstrap_args(level: object, n_resamples: object, seed: object, meth
     return (
         check_fraction(level, "level"),
         check_int(n_resamples, "n_resamples", minimum=100),
-        check_int(seed, "seed", minimum=0),
+        check_seed(seed),
         check_choice(method, "method", _METHODS),
     )
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import keras
 import numpy as np
 
-from helpers._validation import check_images, check_int
+from helpers._validation import check_images, check_int, check_seed
 
 #: The label budget that means "every labelled example available".
 ALL = "all"
@@ -128,7 +128,7 @@ def add_head(backbone: keras.Model, n_classes: int, *, seed: int = 0, name: str 
     """
     backbone = _check_model(backbone, "backbone")
     n_classes = check_int(n_classes, "n_classes", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     if len(backbone.inputs) != 1:
         raise ValueError(f"backbone must have one input, it has {len(backbone.inputs)}.")
     inputs = keras.Input(shape=backbone.inputs[0].shape[1:], name="image")

@@ -876,16 +876,14 @@ def figure_text_zh() -> str:
     From ``locales/zh_CN/LC_MESSAGES/figures.po``: every translated figure string (alt texts
     are not drawn, so they are left out: the long descriptions the notebook never shows).
     """
-    import polib
-
-    path = _translations().CATALOGS / f"{_translations().FIGURES}.po"
-    if not path.exists():
-        raise EditionError(f"no {path.relative_to(ROOT)}: run `make book`, then `make translations`")
-    alts = set(_translations().alt_texts())
+    translations = _translations()
+    try:
+        figures = translations.messages(translations.FIGURES)
+    except translations.CatalogError as error:
+        raise EditionError(f"{error} (after `make book`)") from error
+    alts = set(translations.alt_texts())
     table = {
-        e.msgid: e.msgstr
-        for e in polib.pofile(str(path)).translated_entries()
-        if "fuzzy" not in e.flags and e.msgstr != e.msgid and e.msgid not in alts
+        english: chinese for english, chinese in figures.items() if chinese != english and english not in alts
     }
     return json.dumps(dict(sorted(table.items())), ensure_ascii=False, indent=1) + "\n"
 

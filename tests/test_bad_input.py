@@ -388,6 +388,12 @@ CASES = [
         "NaN",
     ),
     (
+        "accuracy_ci: a seed NumPy cannot take",
+        lambda: evaluation.accuracy_ci(Y, Y, seed=2**32),
+        ValueError,
+        r"between 0 and 2\*\*32 - 1",
+    ),
+    (
         "accuracy_ci: unknown method",
         lambda: evaluation.accuracy_ci(Y, Y, seed=0, method="magic"),
         ValueError,
@@ -488,6 +494,12 @@ CASES = [
         lambda: transfer.add_head(models.build_mlp(), 0),
         ValueError,
         "n_classes must be >= 1",
+    ),
+    (
+        "add_head: a NumPy boolean as the seed",
+        lambda: transfer.add_head(models.build_mlp(), 2, seed=np.True_),
+        TypeError,
+        "seed must be an int",
     ),
     (
         "extract_features: wrong image shape",

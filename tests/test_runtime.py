@@ -176,3 +176,32 @@ def test_import_sizes_tensorflow_threads_unless_the_learner_set_them():
         [sys.executable, "-c", code], capture_output=True, text=True, env={**env, THREAD_VARIABLES[0]: "0"}
     )
     assert kept.returncode != 0 and "KeyError" in kept.stderr  # the other one is left unset too
+
+
+def test_every_seed_argument_of_helpers_goes_through_check_seed():
+    """One validator for every ``seed=`` (helpers/_validation.check_seed): a public function with a
+    seed parameter calls it, or hands the seed on to a function of helpers that does (handing it
+    to Keras or NumPy does not count)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(helpers.__file__).parent
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(package.rglob("*.py"))}
+    own = {n.name for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    unchecked = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if "seed" not in [a.arg for a in node.args.args + node.args.kwonlyargs]:
+                continue
+            calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+            names = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in calls}
+            handed_on = any(
+                getattr(c.func, "id", getattr(c.func, "attr", "")) in own
+                and any(k.arg == "seed" for k in c.keywords)
+                for c in calls
+            )
+            if not names & {"check_seed", "_check_bootstrap_args"} and not handed_on:
+                unchecked.append(f"{path.relative_to(package)}:{node.name}")
+    assert not unchecked, f"seed parameters not validated by check_seed: {unchecked}"

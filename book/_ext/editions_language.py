@@ -162,7 +162,19 @@ class TranslateToctreeCaptions(SphinxTransform):
 # ---------------------------------------------------------------------------------------------
 # The figures: alt texts and the text inside the SVG files
 
-FIGURES_CATALOG = "figures"  # locales/<language>/LC_MESSAGES/figures.po (scripts/translations.py)
+
+def _translations(app):
+    """``scripts/translations.py``, the one reader of the catalogs (loaded once, from the source)."""
+    import importlib.util
+    import sys
+
+    name = "hotl_translations"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(app.srcdir) / "scripts" / "translations.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def figure_catalog(app) -> dict[str, str]:
@@ -171,20 +183,10 @@ def figure_catalog(app) -> dict[str, str]:
         return {}
     cached = getattr(app, "_hotl_figures", None)
     if cached is None:
-        import polib
-
-        cached = {}
-        for folder in app.config.locale_dirs:
-            path = Path(app.srcdir) / folder / app.config.language / "LC_MESSAGES" / f"{FIGURES_CATALOG}.po"
-            if path.exists():
-                cached.update(
-                    {
-                        e.msgid: e.msgstr
-                        for e in polib.pofile(str(path)).translated_entries()
-                        if "fuzzy" not in e.flags
-                    }
-                )
-        app._hotl_figures = cached
+        translations = _translations(app)
+        if app.config.language != translations.LANGUAGE:
+            raise ValueError(f"no figure catalog for {app.config.language}: only {translations.LANGUAGE}")
+        cached = app._hotl_figures = translations.messages(translations.FIGURES)
     return cached
 
 
@@ -266,17 +268,7 @@ def search_words(app, config) -> None:
     """
     if edition_of(config.language) == "en":
         return
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(
-        "hotl_translations", Path(app.srcdir) / "scripts" / "translations.py"
-    )
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    words = sorted({w for w in module.glossary_chinese().values() if " " not in w})
+    words = sorted({w for w in _translations(app).glossary_chinese().values() if " " not in w})
     path = Path(app.doctreedir) / "search-words.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
