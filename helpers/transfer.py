@@ -424,7 +424,7 @@ def budget_sweep(
             check_int(b, "each budget (or 'all')", minimum=1)
     if len(set(budgets)) != len(budgets):
         raise ValueError(f"budgets has duplicates: {budgets}.")
-    seeds = [check_int(s, "each seed", minimum=0) for s in seeds]
+    seeds = [check_seed(s, "each seed") for s in seeds]
     if not seeds:
         raise ValueError("seeds is empty; give at least one seed, e.g. [0, 1, 2].")
     if seeds_for_all is not None:

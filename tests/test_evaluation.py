@@ -164,7 +164,7 @@ def test_binomial_accuracy_ci_rejects_bad_labels(y_true, y_pred, match):
     [
         ({"level": 1.0}, ValueError, "level must be strictly between 0 and 1"),
         ({"n_resamples": 10}, ValueError, "n_resamples must be >= 100"),
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": -1}, ValueError, "seed must be between 0 and"),
         ({"seed": 0.5}, TypeError, "seed must be an int"),
         ({"method": "normal"}, ValueError, "Unknown method 'normal'"),
     ],
