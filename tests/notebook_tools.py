@@ -1,15 +1,28 @@
-"""Read chapter notebooks from tests: their cells, glue names, and teaching code."""
+"""Read chapter notebooks from tests: their cells, glue names, and teaching code; load scripts."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+
+
+def script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as a module, loaded once per process (registered in ``sys.modules``
+    under ``name``, where dataclasses look their module up)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def toc_files(toc_file: str = "_toc.yml") -> list[str]:

@@ -78,13 +78,9 @@ def test_the_book_numbers_each_page_as_the_learner_notebooks_say(html_root, page
     The learner notebooks call 02b_learning "a section of chapter 2" (scripts/editions.py's
     toc_numbers); with a deeper numbering the book had shown it as section 2.13.
     """
-    import importlib.util
+    from notebook_tools import script
 
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("editions", ROOT / "scripts" / "editions.py")
-    editions = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(editions)
+    editions = script("editions")
     html = _read(html_root, page)
     headings = "".join(re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", html, flags=re.S))
     numbers = re.findall(r'<span class="section-number">([^<]*)</span>', headings)

@@ -11,7 +11,6 @@ solutions. As a control, the same search must find the solutions in the teacher'
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -19,18 +18,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from notebook_tools import toc_files
+from notebook_tools import script, toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
-if "editions" in sys.modules:
-    editions = sys.modules["editions"]
-else:
-    spec = importlib.util.spec_from_file_location("editions", ROOT / "scripts" / "editions.py")
-    editions = importlib.util.module_from_spec(spec)
-    sys.modules["editions"] = editions  # dataclasses look their module up here
-    spec.loader.exec_module(editions)
+editions = script("editions")
 
 # What only a rendered (or source) solution contains. The hint cells mention `solution()`, so the
 # bare word is not enough.
