@@ -14,15 +14,24 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
 
 
-def script(name: str) -> ModuleType:
-    """``scripts/<name>.py`` as a module, loaded once per process (registered in ``sys.modules``
-    under ``name``, where dataclasses look their module up)."""
+def load_module(path: Path, name: str) -> ModuleType:
+    """The Python file ``path`` as module ``name``, loaded once per process (registered in
+    ``sys.modules``, where dataclasses look their module up)."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
     return sys.modules[name]
+
+
+def script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as module ``name`` (:func:`load_module`)."""
+    return load_module(ROOT / "scripts" / f"{name}.py", name)
 
 
 def toc_files(toc_file: str = "_toc.yml") -> list[str]:

@@ -6,8 +6,6 @@ Colab) has the same cells and code as the chapter and no MyST left in its Markdo
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import re
 import subprocess
@@ -15,23 +13,12 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from notebook_tools import CHAPTERS, ROOT, cells, source
+from notebook_tools import CHAPTERS, ROOT, cells, load_module, script, source
 
 import helpers.checks
 
-
-def _load(name: str, path):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-editions = _load("editions", ROOT / "scripts" / "editions.py")
-learner_launch = _load("learner_launch", ROOT / "book" / "_ext" / "learner_launch.py")
+editions = script("editions")
+learner_launch = load_module(ROOT / "book" / "_ext" / "learner_launch.py", "learner_launch")
 
 STUDENT = sorted((ROOT / "student").glob("*.ipynb"))
 LEARNER = sorted((ROOT / "learner").glob("*.ipynb"))
@@ -229,7 +216,7 @@ def test_a_check_cell_gets_locked_nbgrader_metadata_worth_its_points():
 
 
 def test_the_grading_helpers_are_still_reachable_as_make_student():
-    make_student = _load("make_student", ROOT / "scripts" / "make_student.py")
+    make_student = script("make_student")
     assert make_student.solutions is editions.solutions
     assert make_student.strip_solutions is editions.strip_solutions
 

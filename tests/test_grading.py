@@ -12,27 +12,19 @@ from __future__ import annotations
 
 import copy
 import csv
-import importlib.util
 import json
 
 import nbformat
 import pytest
-from notebook_tools import ROOT
+from notebook_tools import ROOT, script
 
 from helpers.checks import ch01
 
 pytestmark = pytest.mark.slow  # grades four submissions: chapter 1 runs four times
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_student = _load("make_student")
-grade = _load("grade")
+make_student = script("make_student")
+grade = script("grade")
 
 CHAPTER = ROOT / "chapters" / "01_neuron.ipynb"
 STUDENT = ROOT / "student" / "01_neuron.ipynb"

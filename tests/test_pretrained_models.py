@@ -4,7 +4,6 @@ reproduces them."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -13,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from notebook_tools import ROOT, definitions
+from notebook_tools import ROOT, definitions, script
 
 import helpers
 from helpers import data, models, pretrained, training
@@ -38,13 +37,6 @@ CH3 = definitions(ROOT / "chapters" / "03_pretraining.ipynb", ["pretrain", "mlp_
 CH3.pretrain.__globals__.update(
     helpers=helpers, keras=keras, tf=tf, training=training, models=models, data=data
 )
-
-
-def _load_script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_shipped_files_are_the_registered_models():
@@ -72,7 +64,7 @@ def test_a_changed_shipped_file_is_refused_with_a_clear_error(tmp_path):
 
 
 def test_models_readme_lists_the_same_digests():
-    make_models = _load_script("make_models")
+    make_models = script("make_models")
     assert make_models.readme_digests(make_models.README.read_text()) == pretrained.PRETRAINED_SHA256
     assert make_models.check(make_models.digests()) == 0
 

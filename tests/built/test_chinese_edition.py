@@ -15,24 +15,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import HTML, ROOT, toc_pages
+from conftest import HTML, toc_pages
+from notebook_tools import script
 
 PAGES = toc_pages()
 ZH = HTML / "zh_CN"
 
 
-def _translations():
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("translations", ROOT / "scripts" / "translations.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("translations", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-translations = _translations()
+translations = script("translations")
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: Runs of English words that a Chinese paragraph may keep: names of libraries, datasets,
 #: methods and people, and the English terms the glossary gives beside the Chinese ones.
