@@ -831,9 +831,14 @@ def _is_section(chapter: Chapter) -> bool:
     return not chapter.number.isdigit()
 
 
+def _chapter_number(chapter: Chapter) -> str:
+    """The number of the chapter a page is (or belongs to), as the book shows it: ``"2"``."""
+    return chapter.book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
+
+
 def learner_note(chapter: Chapter) -> str:
     book = chapter.book
-    n = book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
+    n = _chapter_number(chapter)
     return LEARNER_NOTE.format(
         where=f"a section of chapter {n}" if _is_section(chapter) else f"chapter {n}",
         url=book.url,
@@ -857,7 +862,7 @@ ZH_LEARNER_RUN = "这是本章的学习者笔记本：从头依次运行它的�
 
 def learner_note_zh(chapter: Chapter) -> str:
     book = chapter.book
-    n = book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
+    n = _chapter_number(chapter)
     return ZH_LEARNER_NOTE.format(
         where=f"第 {n} 章中的一节" if _is_section(chapter) else f"第 {n} 章",
         url=book.url,
