@@ -7,12 +7,14 @@ silently and prints at most one short line per epoch, with no timings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 import keras
 import numpy as np
 
-from helpers._validation import check_images, check_int
+from helpers._validation import check_images, check_int, check_seed
+from helpers.runtime import set_seed
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -105,3 +107,103 @@ def train(
         callbacks=all_callbacks,
         verbose=0,
     )
+
+
+class Candidate(NamedTuple):
+    """One run of :func:`compare_learning_rates`.
+
+    Attributes
+    ----------
+    model : keras.Model
+        The trained model, with the weights of its best epoch restored.
+    history : dict
+        ``history.history`` of the run: each metric's per-epoch values.
+    best_epoch : int
+        The epoch (counted from 1) with the lowest validation loss, the one kept.
+    """
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    best_epoch: int
+
+
+def compare_learning_rates(
+    build: Callable[[], keras.Model],
+    learning_rates: Mapping[str, float | keras.optimizers.schedules.LearningRateSchedule],
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    validation_data: tuple[np.ndarray, np.ndarray],
+    epochs: int,
+    patience: int,
+    seed: int,
+    batch_size: int = 128,
+) -> dict[str, Candidate]:
+    """Train one model per learning rate from the same start, with early stopping on validation loss.
+
+    Every candidate is built after ``helpers.set_seed(seed)``, so all start from the same initial
+    weights and see the same batches; each is compiled with Adam at its learning rate (a number
+    or a Keras schedule), ``sparse_categorical_crossentropy`` and accuracy, and trained silently
+    with :class:`keras.callbacks.EarlyStopping` on ``val_loss`` (best weights restored).
+
+    Parameters
+    ----------
+    build : callable
+        Returns a new, uncompiled model, e.g. ``models.build_mlp``.
+    learning_rates : mapping of str to float or LearningRateSchedule
+        The candidates, by name.
+    x, y : ndarray
+        Training images and integer labels.
+    validation_data : (x_val, y_val)
+        Decides the epoch of each run; never the test set.
+    epochs : int
+        The most epochs of each run.
+    patience : int
+        Epochs without a lower validation loss before a run stops.
+    seed : int
+        Seed of every run.
+    batch_size : int, default 128
+
+    Returns
+    -------
+    dict of str to Candidate
+        The runs, in the order of ``learning_rates``.
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a function returning a new model, got {type(build).__name__}.")
+    if not isinstance(learning_rates, Mapping) or not learning_rates:
+        raise TypeError("learning_rates must be a non-empty dict of name -> learning rate or schedule.")
+    for name, rate in learning_rates.items():
+        schedule = isinstance(rate, keras.optimizers.schedules.LearningRateSchedule)
+        if not schedule and (isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0):
+            raise ValueError(f"learning rate {name!r} must be a positive number or a schedule, got {rate!r}.")
+    patience = check_int(patience, "patience", minimum=0)
+    seed = check_seed(seed)
+    if validation_data is None:
+        raise ValueError("validation_data is required: it decides the epoch of each run.")
+    runs = {}
+    for name, rate in learning_rates.items():
+        set_seed(seed)
+        model = build()
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"build() must return a keras.Model, got {type(model).__name__}.")
+        model.compile(
+            optimizer=keras.optimizers.Adam(rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        stopper = keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=patience, restore_best_weights=True
+        )
+        history = train(
+            model,
+            x,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_data=validation_data,
+            callbacks=[stopper],
+            log_every=None,
+        )
+        runs[name] = Candidate(model, history.history, stopper.best_epoch + 1)
+    return runs

@@ -28,6 +28,7 @@ from helpers import (
     models,
     plots,
     pretrained,
+    records,
     runtime,
     sweep,
     training,
@@ -316,6 +317,57 @@ CASES = [
         lambda: training.train(_compiled_mlp(), X, Y, epochs=0),
         ValueError,
         "epochs must be >= 1",
+    ),
+    (
+        "compare_learning_rates: a number as learning rate list",
+        lambda: training.compare_learning_rates(
+            _compiled_mlp, 0.1, X, Y, validation_data=(X, Y), epochs=1, patience=0, seed=0
+        ),
+        TypeError,
+        "non-empty dict",
+    ),
+    (
+        "compare_learning_rates: a negative learning rate",
+        lambda: training.compare_learning_rates(
+            _compiled_mlp, {"a": -0.1}, X, Y, validation_data=(X, Y), epochs=1, patience=0, seed=0
+        ),
+        ValueError,
+        "positive number or a schedule",
+    ),
+    (
+        "compare_learning_rates: no validation data",
+        lambda: training.compare_learning_rates(
+            _compiled_mlp, {"a": 0.1}, X, Y, validation_data=None, epochs=1, patience=0, seed=0
+        ),
+        ValueError,
+        "validation_data is required",
+    ),
+    # records
+    (
+        "describe_learning_rates: a string",
+        lambda: records.describe_learning_rates({"a": "x"}),
+        TypeError,
+        "schedule",
+    ),
+    (
+        "comparison_recipe: negative epochs",
+        lambda: records.comparison_recipe(
+            {"a": 0.1}, epochs=-1, patience=0, batch_size=1, n_train=1, n_val=1
+        ),
+        ValueError,
+        "epochs must be >= 0",
+    ),
+    (
+        "save_record: a path as name",
+        lambda: records.save_record("../x", {}, {}),
+        ValueError,
+        "plain file name",
+    ),
+    (
+        "load_record: no such record",
+        lambda: records.load_record("no_such_record", {}),
+        FileNotFoundError,
+        "record_seeds.py",
     ),
     # plots
     (
