@@ -166,6 +166,8 @@ class Words:
     computed: str = "`{name}` (computed {where})"
     above: str = "above"
     below: str = "below"
+    chapter: str = "chapter {n}"  # where a page belongs, in the learner notebooks' note
+    section_of: str = "a section of chapter {n}"
 
     def admonition(self, name: str) -> str:
         return self.admonitions.get(name, "See also" if name == "seealso" else name.capitalize())
@@ -193,6 +195,8 @@ CHINESE = Words(
     computed="`{name}`（在{where}计算）",
     above="上文",
     below="下文",
+    chapter="第 {n} 章",
+    section_of="第 {n} 章中的一节",
 )
 
 
@@ -836,11 +840,15 @@ def _chapter_number(chapter: Chapter) -> str:
     return chapter.book.numbers.get(chapter.docname, str(int(chapter.number[:2])))
 
 
+def _where(chapter: Chapter, words: Words) -> str:
+    """Which chapter a page is, or belongs to, in the edition's words: "a section of chapter 2"."""
+    return (words.section_of if _is_section(chapter) else words.chapter).format(n=_chapter_number(chapter))
+
+
 def learner_note(chapter: Chapter) -> str:
     book = chapter.book
-    n = _chapter_number(chapter)
     return LEARNER_NOTE.format(
-        where=f"a section of chapter {n}" if _is_section(chapter) else f"chapter {n}",
+        where=_where(chapter, Words()),
         url=book.url,
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),
@@ -862,9 +870,8 @@ ZH_LEARNER_RUN = "这是本章的学习者笔记本：从头依次运行它的�
 
 def learner_note_zh(chapter: Chapter) -> str:
     book = chapter.book
-    n = _chapter_number(chapter)
     return ZH_LEARNER_NOTE.format(
-        where=f"第 {n} 章中的一节" if _is_section(chapter) else f"第 {n} 章",
+        where=_where(chapter, CHINESE),
         url=book.url,
         glossary=book.page_url(GLOSSARY_PAGE),
         page=book.page_url(chapter.docname),

@@ -259,6 +259,20 @@ def chinese_launch_buttons(app, pagename: str, templatename: str, context: dict,
                     break
 
 
+#: Words of the book theme that its own catalog (``booktheme``) leaves untranslated, by edition:
+#: its launch buttons' alt texts are "<name> logo".
+THEME_WORDS: dict[str, dict[str, str]] = {"zh_CN": {"logo": "标志"}}
+
+
+def theme_words(app, pagename: str, templatename: str, context: dict, doctree) -> None:  # noqa: ARG001
+    """Translate the theme's words that its catalog lacks (after the theme sets ``translate``)."""
+    words = THEME_WORDS.get(edition_of(app.config.language))
+    translate = context.get("translate")
+    if not words or translate is None:
+        return
+    context["translate"] = lambda message: words.get(message) or translate(message)
+
+
 def search_words(app, config) -> None:
     """Give Sphinx's Chinese search the glossary's Chinese terms as jieba's dictionary of words.
 
@@ -284,4 +298,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("build-finished", translate_svg_files)
     app.connect("html-page-context", language_links, priority=610)
     app.connect("html-page-context", chinese_launch_buttons, priority=620)  # after learner_launch (600)
+    app.connect("html-page-context", theme_words, priority=630)  # after the theme's own (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -223,6 +223,14 @@ def _kept_names() -> set[str]:
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
+def test_every_image_has_a_chinese_alt_text(zh_root, page):
+    """Figures and the theme's images (its launch buttons' logos) alike."""
+    html = (zh_root / page).read_text(encoding="utf-8")
+    alts = re.findall(r'<img\b[^>]*\balt="([^"]*)"', html)
+    assert alts and all(CJK.search(alt) for alt in alts), [a for a in alts if not CJK.search(a)]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("chapters/")])
 def test_chinese_figures_have_chinese_text_and_alt_texts(zh_root, page):
     html = (zh_root / page).read_text(encoding="utf-8")
     images = re.findall(r'<img\b[^>]*\bsrc="([^"]+\.svg)"[^>]*>', html)
