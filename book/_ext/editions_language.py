@@ -276,6 +276,9 @@ def theme_words(app, pagename: str, templatename: str, context: dict, doctree) -
 def search_words(app, config) -> None:
     """Give Sphinx's Chinese search the glossary's Chinese terms as jieba's dictionary of words.
 
+    The page side, ``book/_static_course/chinese_search.js``, cuts a query into the words the
+    index holds, since Sphinx splits queries only at spaces and punctuation.
+
     The terms come from ``book/glossary.md`` (``scripts/translations.py``'s
     ``glossary_chinese``); terms with a space (``F1 分数``) are left out, since jieba's
     dictionary file separates a word from its frequency by a space.
@@ -287,6 +290,7 @@ def search_words(app, config) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{w}\n" for w in words), encoding="utf-8")
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
+    app.add_js_file("chinese_search.js")  # cuts a Chinese query into the index's words
 
 
 def setup(app) -> dict[str, Any]:

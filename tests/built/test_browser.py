@@ -128,6 +128,9 @@ def test_chapter_has_launch_buttons_and_collapsed_solutions(browser, server, pag
     [
         ("search.html?q=fine-tuning", "chapters/04_fine_tuning"),
         ("zh_CN/search.html?q=微调", "chapters/04_fine_tuning"),
+        # a phrase, not a word of the index: book/_static_course/chinese_search.js cuts it
+        ("zh_CN/search.html?q=预训练模型的微调", "chapters/04_fine_tuning"),
+        ("zh_CN/search.html?q=交叉熵损失函数", "chapters/02_losses"),
     ],
 )
 def test_the_search_page_finds_the_chapter(browser, server, search, page):
