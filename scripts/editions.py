@@ -94,16 +94,12 @@ BOOK_URL = _configured_book_url() or "https://hands-on-transfer-learning.github.
 
 @functools.cache
 def _translations():
-    """``scripts/translations.py``, the Chinese edition's catalogs (loaded beside this script)."""
-    import importlib.util
+    """``scripts/translations.py``, the Chinese edition's catalogs, as ``scripts.translations``."""
+    import importlib
 
-    spec = importlib.util.spec_from_file_location(
-        "translations", Path(__file__).resolve().parent / "translations.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("translations", module)
-    spec.loader.exec_module(module)
-    return module
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("scripts.translations")
 
 
 class EditionError(ValueError):

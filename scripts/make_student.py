@@ -7,15 +7,14 @@ are the functions of ``editions``.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("editions", Path(__file__).with_name("editions.py"))
-editions = sys.modules.get("editions") or importlib.util.module_from_spec(_spec)
-if "editions" not in sys.modules:
-    sys.modules["editions"] = editions
-    _spec.loader.exec_module(editions)
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts import editions  # noqa: E402
 
 strip_solutions = editions.strip_solutions
 student_notebook = editions.student_notebook

@@ -30,8 +30,11 @@ def load_module(path: Path, name: str) -> ModuleType:
 
 
 def script(name: str) -> ModuleType:
-    """``scripts/<name>.py`` as module ``name`` (:func:`load_module`)."""
-    return load_module(ROOT / "scripts" / f"{name}.py", name)
+    """``scripts/<name>.py``, imported as ``scripts.<name>``: the one name the scripts, the book's
+    extension and the tests all use for it (see ``scripts/__init__.py``)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"scripts.{name}")
 
 
 def toc_files(toc_file: str = "_toc.yml") -> list[str]:

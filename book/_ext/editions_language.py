@@ -164,17 +164,13 @@ class TranslateToctreeCaptions(SphinxTransform):
 
 
 def _translations(app):
-    """``scripts/translations.py``, the one reader of the catalogs (loaded once, from the source)."""
-    import importlib.util
+    """``scripts/translations.py``, the one reader of the catalogs, as ``scripts.translations``."""
+    import importlib
     import sys
 
-    name = "hotl_translations"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(app.srcdir) / "scripts" / "translations.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    if app.srcdir not in sys.path:
+        sys.path.insert(0, str(app.srcdir))
+    return importlib.import_module("scripts.translations")
 
 
 def figure_catalog(app) -> dict[str, str]:
