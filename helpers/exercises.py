@@ -25,9 +25,15 @@ collects into ``helpers/checks/solutions.json`` (the notebook is their one sourc
 
 A checker is a function of the answers that returns ``None`` (or a short
 message to show with "correct") when they are right, and raises :class:`Wrong`
-(what is wrong) or :class:`NotAttempted` otherwise. The small helpers below
-(:func:`as_number`, :func:`as_int`, :func:`as_array`, :func:`call`) turn odd
-input into a :class:`Wrong` with a useful message.
+(what is wrong) or :class:`NotAttempted` otherwise. It holds course content only:
+the truth and the typical mistakes. The readers below turn odd input into a
+:class:`Wrong` with a useful message, for every shape of answer: a number
+(:func:`as_number`, :func:`as_int`, :func:`as_fraction`, :func:`as_bool`), a list
+(:func:`as_list`), an array (:func:`as_array`), one of a few options
+(:func:`as_choice`), a dict keyed by numbers or names (:func:`as_mapping`), a
+learner's function (:func:`call`). :func:`close` is the one tolerance test, and
+:class:`Number` declares a number (or a small array) with its tolerance and its
+known mistakes: ``Number(truth, atol=..., mistakes=[(value, message), ...]).judge(answer)``.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,14 +62,21 @@ __all__ = [
     "Exercise",
     "Feedback",
     "NotAttempted",
+    "Number",
     "Status",
     "Wrong",
     "as_array",
     "assign",
     "assignment",
+    "as_bool",
+    "as_choice",
+    "as_fraction",
     "as_int",
+    "as_list",
+    "as_mapping",
     "as_number",
     "call",
+    "close",
     "grading",
     "judging_truth",
 ]
@@ -681,3 +694,354 @@ def call(function: Any, name: str, *args: Any) -> Any:
     if result is Ellipsis:
         raise NotAttempted(f"`{name}` still returns the `...` placeholder; write its body.")
     return result
+
+
+# --- Declarative answers: a tolerance, a number with its mistakes, a choice, a dict ----------
+
+#: Keys and choices that are numbers match the learner's number within this relative tolerance:
+#: ``np.float32(0.01)`` (0.0099999998) is the key 0.01. Options must be further apart than this.
+_KEY_RTOL = 1e-6
+
+
+def _tolerance(value: Any, name: str) -> float:
+    """``value`` as a tolerance: a finite float >= 0."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number >= 0, got {type(value).__name__}.")
+    if not 0.0 <= float(value) < math.inf:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+    return float(value)
+
+
+def _numbers(value: Any) -> np.ndarray | None:
+    """``value`` as a float array if it holds only (real) numbers, else ``None``."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):  # ragged lists
+        return None
+    return array.astype(float) if array.dtype.kind in "biuf" else None
+
+
+def close(value: Any, truth: Any, *, rtol: float = 0.0, atol: float = 0.0) -> bool:
+    """Whether ``value`` is ``truth`` within ``atol + rtol * |truth|``, elementwise for arrays.
+
+    The one tolerance test of the checkers (``np.allclose``'s rule, without its default
+    tolerances): ``close(answer, 0.62, atol=5e-4)`` accepts answers rounded to three decimals,
+    ``close(loss, 0.31, rtol=0.02)`` answers within 2 %.
+
+    Parameters
+    ----------
+    value : float or array_like
+        The answer, already read (:func:`as_number`, :func:`as_array`).
+    truth : float or array_like
+        What it should be; an array must have the answer's shape, or they are not close.
+    rtol : float, default 0.0
+        Relative tolerance, a share of ``|truth|``, >= 0.
+    atol : float, default 0.0
+        Absolute tolerance, >= 0. With both 0, ``close`` is equality.
+
+    Returns
+    -------
+    bool
+        False as well for NaN, or for arrays of different shapes.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` or ``truth`` is not a number or an array of numbers, or a tolerance is not a number.
+    ValueError
+        If a tolerance is negative or not finite.
+    """
+    rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
+    answer, target = _numbers(value), _numbers(truth)
+    if answer is None or target is None:
+        raise TypeError(
+            f"close compares numbers or arrays of numbers, got a {type(value).__name__} and a "
+            f"{type(truth).__name__}: read the answer with as_number or as_array first."
+        )
+    if answer.shape != target.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(answer - target) <= atol + rtol * np.abs(target)))
+
+
+@dataclass(frozen=True, eq=False)
+class Number:
+    """A number (or a small array of numbers) to answer, with its tolerance and its known mistakes.
+
+    The usual checker of a numeric answer, declared rather than written as a ladder of ``if``\\ s::
+
+        Number(
+            expected,
+            atol=5e-4,  # three decimals pass
+            mistakes=[
+                (z, "that is the pre-activation z = w·x + b; ..."),  # a value: within atol of z
+                (Number(-expected, atol=1e-2), "the wrong sign ..."),  # its own tolerance
+                (lambda y: not 0 < y < 1, "a sigmoid's output lies between 0 and 1 ..."),
+            ],
+            otherwise="not the neuron's output. ...",
+        ).judge(as_number(neuron_output, "neuron_output"))
+
+    Attributes
+    ----------
+    truth : float or array_like
+        The right answer.
+    rtol, atol : float, default 0.0
+        The tolerance (see :func:`close`): of the truth, and of each mistake given as a value.
+    mistakes : sequence of (what, message)
+        Typical wrong answers, tried in order after the truth: the first that matches gives its
+        message. ``what`` is a value (an array) the answer matches within ``rtol``/``atol``, a
+        :class:`Number` (matched within its own tolerance) or a predicate ``what(answer) -> bool``.
+    otherwise : str or callable, default "that is not the answer."
+        The message when neither the truth nor a mistake matches; a callable gets the answer
+        (for a message that says how far off it is). Never the expected value.
+    """
+
+    truth: Any
+    rtol: float = 0.0
+    atol: float = 0.0
+    mistakes: Sequence[tuple[Any, str]] = ()
+    otherwise: str | Callable[[Any], str] = "that is not the answer."
+
+    def __post_init__(self) -> None:
+        _tolerance(self.rtol, "rtol")
+        _tolerance(self.atol, "atol")
+        if _numbers(self.truth) is None:
+            raise TypeError(f"truth must be a number or an array of numbers, got {self.truth!r}.")
+        if isinstance(self.mistakes, (str, bytes)) or not isinstance(self.mistakes, Sequence):
+            raise TypeError(f"mistakes must be a sequence of (value, message) pairs, got {self.mistakes!r}.")
+        for mistake in self.mistakes:
+            if not (isinstance(mistake, tuple) and len(mistake) == 2 and isinstance(mistake[1], str)):
+                raise TypeError(f"each mistake must be a (value, message) pair, got {mistake!r}.")
+        if not (isinstance(self.otherwise, str) or callable(self.otherwise)):
+            raise TypeError(
+                f"otherwise must be a message or a function, got {type(self.otherwise).__name__}."
+            )
+        object.__setattr__(self, "mistakes", tuple(self.mistakes))
+
+    def matches(self, value: Any) -> bool:
+        """Whether ``value`` (a number or an array, already read) is the truth within the tolerance."""
+        return close(value, self.truth, rtol=self.rtol, atol=self.atol)
+
+    def mistake(self, value: Any) -> str | None:
+        """The message of the first mistake that ``value`` matches, or ``None``."""
+        for what, message in self.mistakes:
+            if isinstance(what, Number):
+                hit = what.matches(value)
+            elif callable(what):
+                hit = bool(what(value))
+            else:
+                hit = close(value, what, rtol=self.rtol, atol=self.atol)
+            if hit:
+                return message
+        return None
+
+    def judge(self, value: Any) -> None:
+        """Return ``None`` if ``value`` is right; raise :class:`Wrong` with what is wrong otherwise.
+
+        Parameters
+        ----------
+        value : float or array_like
+            The answer, already read (:func:`as_number`, :func:`as_array`).
+
+        Raises
+        ------
+        Wrong
+            With the message of the first matching mistake, or ``otherwise``.
+        """
+        if self.matches(value):
+            return None
+        message = self.mistake(value)
+        if message is None:
+            message = self.otherwise(value) if callable(self.otherwise) else self.otherwise
+        raise Wrong(message)
+
+
+def _normal(text: str) -> str:
+    """A name as choices and keys compare it: no case, spaces, hyphens, underscores or outer parentheses."""
+    return re.sub(r"[\s_-]+", "", text.strip().strip("()").lower())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _options(options: Any, name: str) -> bool:
+    """Check ``options`` (choices or keys): all names or all numbers, distinct. Whether they are numbers."""
+    if isinstance(options, (str, bytes)) or not isinstance(options, Sequence) or not options:
+        raise TypeError(f"{name} must be a non-empty sequence of strings or of numbers, got {options!r}.")
+    numbers = all(_is_number(o) for o in options)
+    if not numbers and not all(isinstance(o, str) for o in options):
+        raise TypeError(f"{name} must be all strings or all numbers, got {options!r}.")
+    for i, first in enumerate(options):
+        for second in options[i + 1 :]:
+            if close(first, second, rtol=_KEY_RTOL) if numbers else _normal(first) == _normal(second):
+                raise ValueError(f"{name} must be distinct (ignoring case and separators), got {options!r}.")
+    return numbers
+
+
+def _match(value: Any, options: Sequence[Any], numbers: bool) -> Any:
+    """The option that ``value`` (a float for numbers, a str for names) is, or ``None``."""
+    for option in options:
+        if close(value, option, rtol=_KEY_RTOL) if numbers else _normal(value) == _normal(option):
+            return option
+    return None
+
+
+def _listed(options: Sequence[Any], last: str = ", ") -> str:
+    """``options`` as the messages list them: ``"a", "b", "c"`` or ``0.5, 0.9 and 0.99``."""
+    shown = [f'"{o}"' if isinstance(o, str) else f"{o:g}" for o in options]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + last + shown[-1]
+
+
+def as_choice(value: Any, name: str, choices: Sequence[Any], *, described: str | None = None) -> Any:
+    """Return the one of ``choices`` that ``value`` names, or raise :class:`Wrong` saying which exist.
+
+    Names match whatever their case, spaces, hyphens, underscores and outer parentheses:
+    ``"(B)"`` is ``"b"``, ``"Fine tuning"`` is ``"fine-tuning"``, ``"recall 9"`` is ``"recall_9"``.
+    Numbers match within a relative 1e-6, whatever their type: ``np.float32(0.1)`` is ``0.1``.
+
+    Parameters
+    ----------
+    value : object
+        The learner's answer.
+    name : str
+        The answer's variable name, for the messages.
+    choices : sequence of str, or of numbers
+        The options, distinct once normalised.
+    described : str, optional
+        How the messages name the options ("one of the four values of C you tried"), where
+        listing them would tell the answer; by default they are listed (``one of "a", "b"``).
+
+    Returns
+    -------
+    object
+        The option, as written in ``choices``.
+
+    Raises
+    ------
+    NotAttempted
+        If ``value`` is still the ``...`` placeholder.
+    Wrong
+        If it is not one of ``choices`` (a string where names are expected, a number where numbers are).
+    TypeError, ValueError
+        If ``choices`` is empty, mixes names and numbers, or repeats an option.
+    """
+    numbers = _options(choices, "choices")
+    listed = _listed(choices)
+    wanted = described if described is not None else f"one of {listed}"
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with {wanted}.")
+    if numbers:
+        choice = _match(as_number(value, name), choices, numbers=True)
+    elif not isinstance(value, str):
+        strings = f"one of the strings {listed}" if described is None else f"{described}, a string"
+        raise Wrong(f"`{name}` should be {strings}, got a {type(value).__name__}.")
+    else:
+        choice = _match(value, choices, numbers=False)
+    if choice is None:
+        raise Wrong(f"`{name}` should be {wanted}.")
+    return choice
+
+
+def as_mapping(
+    value: Any,
+    name: str,
+    keys: Sequence[Hashable],
+    *,
+    convert: Callable[[Any, str], Any] | None = as_number,
+    label: str | None = None,
+    template: str | None = None,
+    described: str | None = None,
+    text_keys: bool = False,
+) -> dict[Any, Any]:
+    """Return ``value``, a dict with one entry per key of ``keys``, as ``{key: convert(entry)}``.
+
+    The learner's keys are normalised: where ``keys`` are numbers, ``0.01``, ``np.float32(0.01)``
+    and ``np.float64(0.01)`` are the key 0.01 (as :func:`as_choice` matches numbers; with
+    ``text_keys``, ``"1e-2"`` too); where they are names, ``"Recall 9"`` is ``"recall_9"``.
+
+    Parameters
+    ----------
+    value : object
+        The learner's answer.
+    name : str
+        Its variable name, for the messages.
+    keys : sequence of str, or of numbers
+        The keys the dict must have, each once (distinct once normalised).
+    convert : callable or None, default :func:`as_number`
+        ``convert(entry, label)`` returns an entry checked (:func:`as_fraction`, :func:`as_int`...)
+        or raises :class:`Wrong`; ``None`` keeps the entries as they are.
+    label : str, optional
+        How the messages name an entry; by default ``name[key]`` (``final_losses[0.3]``,
+        ``scores["accuracy"]``). Give one without the key ("each value of `kept`") where a message
+        naming a key would tell the answer.
+    template : str, optional
+        What the dict should look like, for the messages ("{width: accuracy}, one entry per
+        width"); by default the keys with ``...`` as entries.
+    described : str, optional
+        How the messages name the keys ("the widths 1, 2 and 4"); by default they are listed.
+    text_keys : bool, default False
+        Accept numbers written as strings (``"0.5"``) as keys. Without it a string key, where
+        numbers are expected, is a typical mistake, and the message says so.
+
+    Returns
+    -------
+    dict
+        ``{key: converted entry}`` with the keys as written in ``keys``, in their order.
+
+    Raises
+    ------
+    NotAttempted
+        If ``value`` or one of its entries is still the ``...`` placeholder.
+    Wrong
+        If ``value`` is not a dict; if a key is none of ``keys``, two keys are the same key, or
+        one is missing; or with the message of ``convert`` for an entry it rejects.
+    TypeError, ValueError
+        If ``keys`` is empty, mixes names and numbers or repeats a key; if ``convert`` is not callable.
+    """
+    numbers = _options(keys, "keys")
+    if convert is not None and not callable(convert):
+        raise TypeError(f"convert must be callable or None, got {type(convert).__name__}.")
+    described = described if described is not None else _listed(keys, " and ")
+    if template is None:
+        template = "{" + ", ".join(f'"{k}": ...' if isinstance(k, str) else f"{k}: ..." for k in keys) + "}"
+    if value is Ellipsis:
+        raise NotAttempted(f"replace the `...` in `{name}` with {template}.")
+    if not isinstance(value, Mapping):
+        raise Wrong(f"`{name}` should be a dict, {template}, got a {type(value).__name__}.")
+    found: dict[Any, Any] = {}  # the exercise's key -> the learner's
+    for given in value:
+        if numbers and isinstance(given, str) and not text_keys:
+            raise Wrong(f"the keys of `{name}` should be numbers ({described}), got the string {given!r}.")
+        key = None
+        if numbers:
+            try:
+                number = float(given.strip()) if isinstance(given, str) else as_number(given, "key")
+            except (Wrong, NotAttempted, ValueError):
+                number = math.nan
+            key = _match(number, keys, numbers=True) if math.isfinite(number) else None
+        elif isinstance(given, str):
+            key = _match(given, keys, numbers=False)
+        if key is None:
+            raise Wrong(f"the keys of `{name}` should be {described}, got {given!r}.")
+        if key in found:
+            raise Wrong(f"`{name}` should have exactly {described} as keys; one is given twice: {template}.")
+        found[key] = given
+    missing = len(keys) - len(found)
+    if missing:
+        count = "one is missing" if missing == 1 else f"{missing} are missing"
+        raise Wrong(f"`{name}` should have exactly {described} as keys; {count}: {template}.")
+    entries = {key: value[found[key]] for key in keys}
+    if any(entry is Ellipsis for entry in entries.values()):
+        raise NotAttempted(f"replace each `...` in `{name}` with your answer.")
+    if convert is None:
+        return entries
+
+    def entry_label(key: Any) -> str:
+        if label is not None:
+            return label
+        return f'{name}["{key}"]' if isinstance(key, str) else f"{name}[{key}]"
+
+    return {key: convert(entry, entry_label(key)) for key, entry in entries.items()}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from IPython.lib.pretty import pretty
 
 from helpers import exercises
@@ -332,3 +336,348 @@ def test_judging_truth_recomputes_only_where_the_measurement_cannot_decide(answe
 
     truth = exercises.judging_truth(1.0, recompute, lambda t: abs(answer - t) / 0.02)
     assert bool(calls) is recomputed and truth == (1.1 if recomputed else 1.0)
+
+
+# --- close, Number, as_choice, as_mapping: the declarative answers --------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "truth", "tolerance", "expected"),
+    [
+        (1.0, 1.0, {}, True),  # no tolerance: equality
+        (1.0 + 1e-12, 1.0, {}, False),
+        (0.6225, 0.62246, {"atol": 5e-4}, True),
+        (0.6231, 0.62246, {"atol": 5e-4}, False),
+        (1.5, 1.0, {"atol": 0.5}, True),  # the boundary is inside
+        (1.019, 1.0, {"rtol": 0.02}, True),
+        (1.021, 1.0, {"rtol": 0.02}, False),
+        (-1.019, -1.0, {"rtol": 0.02}, True),  # relative to |truth|
+        (103.0, 100.0, {"rtol": 0.02, "atol": 1.0}, True),  # atol + rtol * |truth|
+        (103.5, 100.0, {"rtol": 0.02, "atol": 1.0}, False),
+        (np.float32(0.1), 0.1, {"rtol": 1e-6}, True),
+        ([1.0, 2.001], [1.0, 2.0], {"atol": 1e-2}, True),  # elementwise
+        ([1.0, 2.1], [1.0, 2.0], {"atol": 1e-2}, False),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], {"atol": 1.0}, False),  # another shape is never close
+        (float("nan"), 1.0, {"atol": 1.0}, False),
+    ],
+)
+def test_close_is_within_atol_plus_rtol_times_the_truth(value, truth, tolerance, expected):
+    assert exercises.close(value, truth, **tolerance) is expected
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        (("0.5", 0.5), TypeError, "read the answer with as_number"),
+        ((1j, 1.0), TypeError, "numbers or arrays of numbers"),
+        ((1.0, 1.0, -0.1), ValueError, "rtol must be a finite number >= 0"),
+        ((1.0, 1.0, float("nan")), ValueError, "rtol must be a finite number >= 0"),
+        ((1.0, 1.0, "0.1"), TypeError, "rtol must be a number"),
+    ],
+)
+def test_close_refuses_what_it_cannot_compare(arguments, error, message):
+    value, truth, *rtol = arguments
+    with pytest.raises(error, match=message):
+        exercises.close(value, truth, rtol=rtol[0] if rtol else 0.0)
+
+
+def _neuron(truth: float = 0.6225) -> exercises.Number:
+    return exercises.Number(
+        truth,
+        atol=5e-4,
+        mistakes=[
+            (0.5, "the pre-activation."),
+            (exercises.Number(0.62, atol=0.01), "close, but not within 0.001."),  # its own tolerance
+            (lambda y: not 0 < y < 1, "outside (0, 1)."),
+            (0.615, "never reached: the Number above matches first."),
+        ],
+        otherwise="not the output.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (0.6225, None),
+        (0.6229, None),  # within atol
+        (0.5004, "the pre-activation."),  # a value, within the truth's tolerance
+        (0.613, "close, but not within 0.001."),
+        (0.615, "close, but not within 0.001."),  # the first matching mistake wins
+        (1.5, "outside (0, 1)."),
+        (0.3, "not the output."),
+    ],
+)
+def test_number_judges_the_truth_then_each_mistake_in_order_then_says_otherwise(answer, message):
+    if message is None:
+        assert _neuron().judge(answer) is None and _neuron().matches(answer)
+    else:
+        with pytest.raises(Wrong) as caught:
+            _neuron().judge(answer)
+        assert str(caught.value) == message
+        assert _neuron().mistake(answer) == (None if message == "not the output." else message)
+
+
+def test_number_checks_the_truth_before_a_mistake_that_lies_within_its_tolerance():
+    assert exercises.Number(1.0, atol=0.1, mistakes=[(1.05, "a mistake")]).judge(1.04) is None
+
+
+def test_number_judges_small_arrays_and_can_say_how_far_off_an_answer_is():
+    truth = np.array([0.0, 1.0, 2.0])
+    number = exercises.Number(
+        truth,
+        atol=1e-5,
+        mistakes=[(-truth, "wrong sign."), (lambda v: (v < 0).any(), "negative.")],
+        otherwise=lambda v: f"off by up to {float(np.abs(v - truth).max()):.2g}.",
+    )
+    assert number.judge(truth + 1e-6) is None
+    for answer, message in [
+        (-truth, "wrong sign."),
+        (truth - 1, "negative."),
+        (truth + 0.5, "off by up to 0.5."),
+    ]:
+        with pytest.raises(Wrong, match=re.escape(message)):
+            number.judge(answer)
+    assert not number.matches(truth[:2]) and number.mistake(-truth[:2]) == "negative."  # not "wrong sign."
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"truth": "0.5"}, TypeError, "truth must be a number"),
+        ({"truth": 1.0, "atol": -1}, ValueError, "atol must be a finite number >= 0"),
+        ({"truth": 1.0, "mistakes": "wrong"}, TypeError, "mistakes must be a sequence"),
+        ({"truth": 1.0, "mistakes": [(0.5,)]}, TypeError, r"each mistake must be a \(value, message\) pair"),
+        ({"truth": 1.0, "mistakes": [(0.5, 3)]}, TypeError, "each mistake must be"),
+        ({"truth": 1.0, "otherwise": 3}, TypeError, "otherwise must be a message or a function"),
+    ],
+)
+def test_number_refuses_a_bad_definition(arguments, error, message):
+    with pytest.raises(error, match=message):
+        exercises.Number(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("value", "choices", "expected"),
+    [
+        ("b", ("a", "b", "both", "neither"), "b"),
+        (" (B) ", ("a", "b", "both", "neither"), "b"),
+        ("Neither", ("a", "b", "both", "neither"), "neither"),
+        ("recall 9", ("accuracy", "recall_9"), "recall_9"),
+        ("Fine tuning", ("feature extraction", "fine-tuning", "LoRA"), "fine-tuning"),
+        ("finetuning", ("feature extraction", "fine-tuning", "LoRA"), "fine-tuning"),
+        ("lora", ("feature extraction", "fine-tuning", "LoRA"), "LoRA"),  # as written in choices
+        (0.1, (0.01, 0.1, 1.0, 10.0), 0.1),
+        (np.float32(0.1), (0.01, 0.1, 1.0, 10.0), 0.1),
+        (1, (0.01, 0.1, 1.0, 10.0), 1.0),
+        (np.array([10.0]), (0.01, 0.1, 1.0, 10.0), 10.0),
+    ],
+)
+def test_as_choice_normalises_the_answer_and_returns_the_option_as_written(value, choices, expected):
+    choice = exercises.as_choice(value, "x", choices)
+    assert choice == expected and type(choice) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "choices", "described", "error", "message"),
+    [
+        (..., ("a", "b"), None, NotAttempted, 'replace the `...` in `x` with one of "a", "b".'),
+        ("c", ("a", "b"), None, Wrong, '`x` should be one of "a", "b".'),
+        ("a b", ("a", "b", "ab"), None, None, None),  # "a b" is "ab": not an error
+        (1, ("a", "b"), None, Wrong, '`x` should be one of the strings "a", "b", got a int.'),
+        (["a"], ("a", "b"), "a letter", Wrong, "`x` should be a letter, a string, got a list."),
+        (0.5, (0.01, 0.1), None, Wrong, "`x` should be one of 0.01, 0.1."),
+        (
+            0.5,
+            (0.01, 0.1),
+            "one of the values of C you tried",
+            Wrong,
+            "`x` should be one of the values of C you tried.",
+        ),
+        ("0.1", (0.01, 0.1), None, Wrong, "`x` is a string; it should be a number, without quotes."),
+        (True, (0.01, 0.1), None, Wrong, "`x` is a boolean"),
+        (0.1 * (1 + 1e-5), (0.01, 0.1), None, Wrong, "`x` should be one of"),  # float32's precision, not more
+    ],
+)
+def test_as_choice_says_which_options_exist(value, choices, described, error, message):
+    if error is None:
+        assert exercises.as_choice(value, "x", choices, described=described) == "ab"
+        return
+    with pytest.raises(error) as caught:
+        exercises.as_choice(value, "x", choices, described=described)
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("choices", "error", "message"),
+    [
+        ((), TypeError, "non-empty sequence"),
+        ("ab", TypeError, "non-empty sequence"),
+        (("a", 1), TypeError, "all strings or all numbers"),
+        (("fine-tuning", "Fine tuning"), ValueError, "distinct"),
+        ((0.1, np.float32(0.1)), ValueError, "distinct"),
+        ((True, False), TypeError, "all strings or all numbers"),
+    ],
+)
+def test_as_choice_refuses_bad_choices(choices, error, message):
+    with pytest.raises(error, match=message):
+        exercises.as_choice("a", "x", choices)
+
+
+RATES = (0.01, 0.1, 1.0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {0.01: 0.5, 0.1: 0.6, 1.0: 0.7},
+        {1e-2: 0.5, np.float32(0.1): 0.6, 1: 0.7},
+        {np.float64(0.01): 0.5, np.float32(0.1): 0.6, np.int64(1): 0.7},
+        {1: 0.7, 0.1: 0.6, 0.01: 0.5},  # any order
+    ],
+)
+def test_as_mapping_normalises_number_keys_to_the_exercises_own(value):
+    scores = exercises.as_mapping(value, "scores", RATES, convert=exercises.as_fraction)
+    assert scores == {0.01: 0.5, 0.1: 0.6, 1.0: 0.7} and list(scores) == list(RATES)
+    assert all(type(key) is float for key in scores)
+
+
+def test_as_mapping_accepts_numbers_written_as_text_only_when_asked():
+    value = {"1e-2": 0.5, " 0.1 ": 0.6, "1": 0.7}
+    assert exercises.as_mapping(value, "scores", RATES, text_keys=True) == {0.01: 0.5, 0.1: 0.6, 1.0: 0.7}
+    with pytest.raises(
+        Wrong, match=r"the keys of `scores` should be numbers \(0.01, 0.1 and 1\), got the string '1e-2'"
+    ):
+        exercises.as_mapping(value, "scores", RATES)
+
+
+def test_as_mapping_normalises_name_keys_and_names_each_entry_in_its_messages():
+    scores = exercises.as_mapping({"Accuracy": 0.9, "recall 9": 0.5}, "s", ("accuracy", "recall_9"))
+    assert scores == {"accuracy": 0.9, "recall_9": 0.5}
+    with pytest.raises(Wrong, match=r'`s\["recall_9"\]` looks like a percentage'):
+        exercises.as_mapping(
+            {"accuracy": 0.9, "recall_9": 50}, "s", ("accuracy", "recall_9"), convert=exercises.as_fraction
+        )
+    with pytest.raises(Wrong, match=r"`rates\[0.1\]` is a string"):
+        exercises.as_mapping({0.01: 1, 0.1: "2", 1: 3}, "rates", RATES)
+    with pytest.raises(Wrong, match="`each value of rates` is a string"):
+        exercises.as_mapping({0.01: 1, 0.1: "2", 1: 3}, "rates", RATES, label="each value of rates")
+
+
+def test_as_mapping_keeps_the_entries_as_given_without_a_converter():
+    entries = exercises.as_mapping({"a": [1], "b": "x"}, "d", ("a", "b"), convert=None)
+    assert entries == {"a": [1], "b": "x"}
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (..., NotAttempted, "replace the `...` in `scores` with {C: accuracy}."),
+        ({0.01: ..., 0.1: 0.5, 1: 0.5}, NotAttempted, "replace each `...` in `scores` with your answer."),
+        ([0.5, 0.6, 0.7], Wrong, "`scores` should be a dict, {C: accuracy}, got a list."),
+        (
+            {0.01: 0.5, 0.1: 0.6},
+            Wrong,
+            "`scores` should have exactly the values of C as keys; one is missing: {C: accuracy}.",
+        ),
+        ({}, Wrong, "`scores` should have exactly the values of C as keys; 3 are missing: {C: accuracy}."),
+        (
+            {0.01: 0.5, 0.1: 0.6, 1: 0.7, np.float32(0.1): 0.6},
+            Wrong,
+            "`scores` should have exactly the values of C as keys; one is given twice: {C: accuracy}.",
+        ),
+        (
+            {0.01: 0.5, 0.1: 0.6, 1: 0.7, 5: 0.1},
+            Wrong,
+            "the keys of `scores` should be the values of C, got 5.",
+        ),
+        (
+            {0.01: 0.5, 0.1: 0.6, None: 0.7},
+            Wrong,
+            "the keys of `scores` should be the values of C, got None.",
+        ),
+        (
+            {0.01: 0.5, 0.1: 0.6, True: 0.7},
+            Wrong,
+            "the keys of `scores` should be the values of C, got True.",
+        ),
+        (
+            {"0.01": 0.5},
+            Wrong,
+            "the keys of `scores` should be numbers (the values of C), got the string '0.01'.",
+        ),
+        ({0.01: 0.5, 0.1: 0.6, 1: 70}, Wrong, "`scores[1.0]` looks like a percentage"),
+    ],
+)
+def test_as_mapping_says_what_is_wrong_with_the_dict(value, error, message):
+    with pytest.raises(error) as caught:
+        exercises.as_mapping(
+            value,
+            "scores",
+            RATES,
+            convert=exercises.as_fraction,
+            template="{C: accuracy}",
+            described="the values of C",
+        )
+    assert str(caught.value).startswith(message)
+
+
+def test_as_mapping_lists_the_keys_when_it_is_not_told_how_to_name_them():
+    with pytest.raises(Wrong, match=re.escape('`d` should be a dict, {"a": ..., "b": ...}, got a str.')):
+        exercises.as_mapping("ab", "d", ("a", "b"))
+    with pytest.raises(Wrong, match=re.escape("the keys of `d` should be 0.01, 0.1 and 1, got 2.")):
+        exercises.as_mapping({2: 1}, "d", RATES)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"keys": ()}, TypeError, "keys must be a non-empty sequence"),
+        ({"keys": ("a", 0.1)}, TypeError, "all strings or all numbers"),
+        ({"keys": (0.1, 0.1)}, ValueError, "distinct"),
+        ({"keys": ("a",), "convert": "as_number"}, TypeError, "convert must be callable"),
+    ],
+)
+def test_as_mapping_refuses_a_bad_definition(arguments, error, message):
+    with pytest.raises(error, match=message):
+        exercises.as_mapping({"a": 1}, "d", **arguments)
+
+
+_odd = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.complex_numbers(),
+        st.text(max_size=6),
+        st.binary(max_size=3),
+        st.just(...),
+        st.sampled_from(
+            [0.01, np.float32(0.1), np.int64(1), "a", "B", "1e-2", np.array([0.5]), np.zeros((2, 2))]
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner),
+        st.dictionaries(
+            st.one_of(st.integers(-1, 2), st.floats(), st.text(max_size=3), st.just(0.1)), inner, max_size=4
+        ),
+    ),
+    max_leaves=6,
+)
+
+
+@given(value=_odd, text_keys=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_learners_odd_answer_gives_wrong_or_not_attempted_never_another_error(value, text_keys):
+    for read in (
+        lambda: exercises.as_choice(value, "x", ("a", "b", "both")),
+        lambda: exercises.as_choice(value, "x", RATES),
+        lambda: exercises.as_mapping(value, "d", RATES, convert=exercises.as_fraction, text_keys=text_keys),
+        lambda: exercises.as_mapping(value, "d", ("a", "b"), convert=exercises.as_number),
+        lambda: _neuron().judge(exercises.as_number(value, "y")),
+    ):
+        try:
+            read()
+        except (Wrong, NotAttempted) as exc:
+            assert str(exc).strip()

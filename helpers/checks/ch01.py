@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
-from helpers.exercises import Exercise, Wrong, as_array, as_int, as_number, call
+from helpers.exercises import (
+    Exercise,
+    Number,
+    Wrong,
+    as_array,
+    as_choice,
+    as_int,
+    as_mapping,
+    as_number,
+    call,
+)
 
 
 def _sigmoid(z: float) -> float:
@@ -46,21 +55,24 @@ def _check_neuron_by_hand(neuron_output: object, w: tuple, b: float, x: tuple) -
     wx = float(np.dot(w, x))
     z = wx + b
     expected = _sigmoid(z)
-    if abs(y - expected) < 5e-4:
-        return "the sigmoid turns the pre-activation into a number between 0 and 1."
-    if abs(y - z) < 5e-4:
-        raise Wrong(
-            "that is the pre-activation z = w·x + b; the neuron's output is f(z), with f the sigmoid."
-        )
-    if abs(y - _sigmoid(wx)) < 5e-4:
-        raise Wrong("the bias seems to be missing: add b to w·x before applying the sigmoid.")
-    if abs(y - max(z, 0.0)) < 5e-4 or abs(y - math.tanh(z)) < 5e-4:
-        raise Wrong("this neuron uses the sigmoid, σ(z) = 1 / (1 + e^(-z)), not ReLU or tanh.")
-    if not 0.0 < y < 1.0:
-        raise Wrong("a sigmoid neuron's output lies strictly between 0 and 1; yours does not.")
-    if abs(y - expected) < 0.01:
-        raise Wrong("close, but not within 0.001: keep at least three decimals.")
-    raise Wrong("not the neuron's output. Compute z = w·x + b first, then σ(z).")
+    not_sigmoid = "this neuron uses the sigmoid, σ(z) = 1 / (1 + e^(-z)), not ReLU or tanh."
+    Number(
+        expected,
+        atol=5e-4,
+        mistakes=[
+            (z, "that is the pre-activation z = w·x + b; the neuron's output is f(z), with f the sigmoid."),
+            (_sigmoid(wx), "the bias seems to be missing: add b to w·x before applying the sigmoid."),
+            (max(z, 0.0), not_sigmoid),
+            (math.tanh(z), not_sigmoid),
+            (
+                lambda y: not 0.0 < y < 1.0,
+                "a sigmoid neuron's output lies strictly between 0 and 1; yours does not.",
+            ),
+            (Number(expected, atol=0.01), "close, but not within 0.001: keep at least three decimals."),
+        ],
+        otherwise="not the neuron's output. Compute z = w·x + b first, then σ(z).",
+    ).judge(y)
+    return "the sigmoid turns the pre-activation into a number between 0 and 1."
 
 
 neuron_by_hand = Exercise(
@@ -104,18 +116,24 @@ def _check_count_params(n_params: object, sizes: tuple[int, ...]) -> str:
     n = as_int(n_params, "n_params")
     weights = sum(a * b for a, b in _layers(sizes))
     biases = sum(b for _, b in _layers(sizes))
-    if n == weights + biases:
-        return "each dense layer has n·m weights and m biases."
-    if n == weights:
-        raise Wrong("you counted the weights only: every neuron also has a bias.")
-    if n == weights + biases - sizes[-1] * sizes[-2] - sizes[-1]:
-        raise Wrong(f"the output layer ({sizes[-2]} → {sizes[-1]}) is missing from your sum.")
-    if n == sum(a * b + a for a, b in _layers(sizes)):
-        raise Wrong("each layer has one bias per *output* neuron, not per input.")
-    if n <= 0:
-        raise Wrong("a parameter count is a positive number.")
     layers = ", ".join(f"{a}→{b}" for a, b in _layers(sizes))
-    raise Wrong(f"not the total. Sum n·m + m over the three dense layers ({layers}).")
+    Number(
+        weights + biases,
+        mistakes=[
+            (weights, "you counted the weights only: every neuron also has a bias."),
+            (
+                weights + biases - sizes[-1] * sizes[-2] - sizes[-1],
+                f"the output layer ({sizes[-2]} → {sizes[-1]}) is missing from your sum.",
+            ),
+            (
+                sum(a * b + a for a, b in _layers(sizes)),
+                "each layer has one bias per *output* neuron, not per input.",
+            ),
+            (lambda n: n <= 0, "a parameter count is a positive number."),
+        ],
+        otherwise=f"not the total. Sum n·m + m over the three dense layers ({layers}).",
+    ).judge(n)
+    return "each dense layer has n·m weights and m biases."
 
 
 count_params = Exercise(
@@ -147,24 +165,27 @@ _Z = np.linspace(-4.0, 4.0, 81)
 def _check_tanh_derivative(tanh_derivative: object) -> str:
     values = as_array(call(tanh_derivative, "tanh_derivative", _Z.copy()), "tanh_derivative(z)", _Z.shape)
     expected = 1.0 - np.tanh(_Z) ** 2
-    if np.allclose(values, expected, atol=1e-6):
-        as_number(call(tanh_derivative, "tanh_derivative", 0.5), "tanh_derivative(0.5)")
-        return "its maximum, at z = 0, is 1: four times the sigmoid's."
-    if np.allclose(values, 1.0 - np.tanh(_Z), atol=1e-6):
-        raise Wrong("tanh(z) should be squared in your formula.")
-    if np.allclose(values, np.tanh(_Z) ** 2, atol=1e-6):
-        raise Wrong("you return tanh²(z); the derivative is one minus something.")
-    if np.allclose(values, 1.0 - _Z**2, atol=1e-6):
-        raise Wrong("your formula uses z where it should use tanh(z).")
-    if np.allclose(values, np.tanh(_Z), atol=1e-6):
-        raise Wrong("that is tanh itself, not its derivative.")
-    if (values < 0).any() or (values > 1).any():
-        raise Wrong("tanh is increasing and its slope is at most 1, but your values leave [0, 1].")
-    worst = float(np.abs(values - expected).max())
-    raise Wrong(
-        f"your values are off by up to {worst:.2g} somewhere in [-4, 4]. Compare them with a finite "
-        "difference, (np.tanh(z + h) - np.tanh(z - h)) / (2 * h)."
-    )
+    Number(
+        expected,
+        rtol=1e-5,  # np.allclose's default
+        atol=1e-6,
+        mistakes=[
+            (1.0 - np.tanh(_Z), "tanh(z) should be squared in your formula."),
+            (np.tanh(_Z) ** 2, "you return tanh²(z); the derivative is one minus something."),
+            (1.0 - _Z**2, "your formula uses z where it should use tanh(z)."),
+            (np.tanh(_Z), "that is tanh itself, not its derivative."),
+            (
+                lambda v: (v < 0).any() or (v > 1).any(),
+                "tanh is increasing and its slope is at most 1, but your values leave [0, 1].",
+            ),
+        ],
+        otherwise=lambda v: (
+            f"your values are off by up to {float(np.abs(v - expected).max()):.2g} somewhere in [-4, 4]. "
+            "Compare them with a finite difference, (np.tanh(z + h) - np.tanh(z - h)) / (2 * h)."
+        ),
+    ).judge(values)
+    as_number(call(tanh_derivative, "tanh_derivative", 0.5), "tanh_derivative(0.5)")
+    return "its maximum, at z = 0, is 1: four times the sigmoid's."
 
 
 def _tanh_derivative_reference(z):
@@ -252,22 +273,13 @@ def _xor_truth() -> dict[int, float]:
 
 
 def _check_xor_width(xor_accuracies: object, smallest_width: object) -> str:
-    template = "{1: accuracy, 2: accuracy, 4: accuracy}"
-    if not isinstance(xor_accuracies, Mapping):
-        raise Wrong(f"`xor_accuracies` should be a dict, {template}, got a {type(xor_accuracies).__name__}.")
-    keys = {}
-    for key in xor_accuracies:
-        try:
-            keys[as_int(key, "each key of xor_accuracies")] = key
-        except Wrong:
-            raise Wrong(
-                f"the keys of `xor_accuracies` should be the widths 1, 2 and 4, got {key!r}."
-            ) from None
-    if set(keys) != set(_WIDTHS):
-        raise Wrong(
-            f"`xor_accuracies` should have exactly the widths 1, 2 and 4 as keys, got {sorted(keys)}."
-        )
-    acc = {w: as_number(xor_accuracies[keys[w]], f"xor_accuracies[{w}]") for w in _WIDTHS}
+    acc = as_mapping(
+        xor_accuracies,
+        "xor_accuracies",
+        _WIDTHS,
+        template="{1: accuracy, 2: accuracy, 4: accuracy}",
+        described="the widths 1, 2 and 4",
+    )
     if any(a > 1.0 for a in acc.values()) and all(0.0 <= a <= 100.0 for a in acc.values()):
         raise Wrong("these look like percentages; give accuracies as fractions between 0 and 1.")
     if any(not 0.0 <= a <= 1.0 for a in acc.values()):
@@ -283,9 +295,9 @@ def _check_xor_width(xor_accuracies: object, smallest_width: object) -> str:
             "none of your widths reaches 95 %. Train as `xor_network` does (Adam(0.05), 40 epochs, "
             "batch size 20) and call helpers.set_seed(0) before building each model."
         )
-    width = as_int(smallest_width, "smallest_width")
-    if width not in _WIDTHS:
-        raise Wrong("`smallest_width` should be one of the widths you tried: 1, 2 or 4.")
+    width = as_choice(
+        smallest_width, "smallest_width", _WIDTHS, described="one of the widths you tried: 1, 2 or 4"
+    )
     if width != min(reached):
         raise Wrong(f"by your own accuracies, {width} is not the smallest width that reaches 95 %.")
     # The answers agree with each other; now with the truth: the chapter's recipe, run here.

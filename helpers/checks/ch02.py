@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
 
 import numpy as np
 
-from helpers.exercises import Exercise, Wrong, as_bool, as_number
+from helpers.exercises import Exercise, Number, Wrong, as_bool, as_choice, as_mapping, as_number, close
 
 _TOL = 5e-4  # answers rounded to three decimals pass
-
-
-def _close(value: float, target: float, tol: float = _TOL) -> bool:
-    return abs(value - target) < tol
 
 
 # --- 1. Cross-entropy by hand -----------------------------------------------------------
@@ -46,26 +41,28 @@ def _check_ce_by_hand(ce_second: object, ce_first: object, *, p: tuple = _P) -> 
     second = as_number(ce_second, "ce_second")
     first = as_number(ce_first, "ce_first")
     expected = (-math.log(p[1]), -math.log(p[0]))
-    if _close(second, expected[0]) and _close(first, expected[1]):
+    right = (close(second, expected[0], atol=_TOL), close(first, expected[1], atol=_TOL))
+    if all(right):
         return "only the true class's probability counts: the less it got, the more it costs."
-    if _close(second, expected[1]) and _close(first, expected[0]):
+    if close((second, first), expected[::-1], atol=_TOL):
         raise Wrong(
             f"your two answers are swapped: `ce_second` is for the second class (probability {p[1]:g})."
         )
     if second < 0 or first < 0:
         raise Wrong("a cross-entropy is never negative: it is *minus* the log of a probability below 1.")
-    if _close(second, -math.log2(p[1])) or _close(second, -math.log10(p[1])):
+    if any(close(second, -log(p[1]), atol=_TOL) for log in (math.log2, math.log10)):
         raise Wrong("use the natural logarithm (`np.log`), not log base 2 or 10.")
     everything = -sum(math.log(q) for q in p)
-    if _close(second, everything) or _close(first, everything) or _close(second, everything / 3):
+    summed = ((second, everything), (first, everything), (second, everything / 3))
+    if any(close(value, wrong, atol=_TOL) for value, wrong in summed):
         raise Wrong("only the true class's term survives the sum: the one-hot label is 0 for the others.")
-    if _close(second, expected[0] / 3) or _close(first, expected[1] / 3):
+    if close(second, expected[0] / 3, atol=_TOL) or close(first, expected[1] / 3, atol=_TOL):
         raise Wrong(
             "you averaged over the three classes; the mean in the formula is over examples, and here "
             "there is one example."
         )
-    if _close(second, expected[0]) or _close(first, expected[1]):
-        which = "`ce_first` (true class: the first)" if _close(second, expected[0]) else "`ce_second`"
+    if any(right):
+        which = "`ce_first` (true class: the first)" if right[0] else "`ce_second`"
         raise Wrong(f"one of the two is right; check {which} again.")
     raise Wrong("not the cross-entropy. It is −log of the probability the model gave to the true class.")
 
@@ -133,18 +130,22 @@ def _shown(z: float) -> str:
 
 def _check_one_loss(value: float, name: str, z: float) -> None:
     expected = _bce(z)  # = −z to double precision
-    if _close(value, expected, 1e-3):
-        return
-    if _close(value, -expected, 1e-3):
-        raise Wrong(f"`{name}` has the wrong sign: the loss is −log σ(z), a positive number.")
-    if 0.0 <= value < 1e-6:
-        raise Wrong(
-            f"`{name}` is (almost) zero: that is σ({_shown(z)}) itself, or the loss for y = 0. "
-            "For y = 1 the loss is −log σ(z): the model is confidently wrong, so it is large."
-        )
-    if _close(value, expected / math.log(10), 1e-2) or _close(value, expected / math.log(2), 1e-2):
-        raise Wrong(f"`{name}`: use the natural logarithm (`np.log`), not log base 2 or 10.")
-    raise Wrong(f"`{name}` is not the binary cross-entropy of y = 1, z = {_shown(z)}.")
+    other_log = f"`{name}`: use the natural logarithm (`np.log`), not log base 2 or 10."
+    Number(
+        expected,
+        atol=1e-3,
+        mistakes=[
+            (-expected, f"`{name}` has the wrong sign: the loss is −log σ(z), a positive number."),
+            (
+                lambda v: 0.0 <= v < 1e-6,
+                f"`{name}` is (almost) zero: that is σ({_shown(z)}) itself, or the loss for y = 0. "
+                "For y = 1 the loss is −log σ(z): the model is confidently wrong, so it is large.",
+            ),
+            (Number(expected / math.log(10), atol=1e-2), other_log),
+            (Number(expected / math.log(2), atol=1e-2), other_log),
+        ],
+        otherwise=f"`{name}` is not the binary cross-entropy of y = 1, z = {_shown(z)}.",
+    ).judge(value)
 
 
 def _check_stable_bce(naive_loss: object, stable_loss: object, *, z: float = _Z) -> str:
@@ -236,47 +237,30 @@ def _largest_converging_lr() -> float:
 _LINE_LOSSES = _line_losses()
 
 
-def _learning_rate_key(key: object) -> float:
-    if isinstance(key, str):
-        raise Wrong(
-            f"the keys of `final_losses` should be numbers (the learning rates), got the string {key!r}."
-        )
-    rate = as_number(key, "each key of final_losses")
-    for lr in _LRS:
-        if abs(rate - lr) < 1e-9:
-            return lr
-    raise Wrong("the keys of `final_losses` should be the five learning rates of the exercise.")
-
-
 def _check_learning_rate(final_losses: object, fastest_lr: object, largest_converging_lr: object) -> str:
-    template = "{learning rate: final loss}, one entry per learning rate of the exercise"
-    if not isinstance(final_losses, Mapping):
-        raise Wrong(f"`final_losses` should be a dict, {template}, got a {type(final_losses).__name__}.")
-    keys = {_learning_rate_key(key): key for key in final_losses}
-    if set(keys) != set(_LRS) or len(keys) != len(final_losses):
-        raise Wrong(
-            "`final_losses` should have exactly the five learning rates of the exercise as keys, each once."
-        )
-    losses = {lr: as_number(final_losses[keys[lr]], f"final_losses[{lr}]") for lr in _LRS}
+    losses = as_mapping(
+        final_losses,
+        "final_losses",
+        _LRS,
+        template="{learning rate: final loss}, one entry per learning rate of the exercise",
+        described="the five learning rates of the exercise",
+    )
     if any(v < 0 for v in losses.values()):
         raise Wrong("a mean squared error is never negative.")
-    wrong = [lr for lr in _LRS if abs(losses[lr] - _LINE_LOSSES[lr]) > 1e-3 * _LINE_LOSSES[lr] + 1e-6]
+    wrong = [lr for lr in _LRS if not close(losses[lr], _LINE_LOSSES[lr], rtol=1e-3, atol=1e-6)]
     if wrong:
         raise Wrong(
             "some of your losses are not what 40 steps of `gradient_descent` give: use "
             "`float(line_loss(*gradient_descent(lr)[-1]))`, the loss at the *last* point of the path."
         )
-    lr = as_number(fastest_lr, "fastest_lr")
-    if not any(abs(lr - r) < 1e-9 for r in _LRS):
-        raise Wrong("`fastest_lr` should be one of the five learning rates you tried.")
-    if abs(lr - min(losses, key=losses.get)) > 1e-9:
+    tried = "one of the five learning rates you tried"
+    lr = as_choice(fastest_lr, "fastest_lr", _LRS, described=tried)
+    if lr != min(losses, key=losses.get):
         raise Wrong(
             "by your own numbers, another learning rate ends with a lower loss after 40 steps; the "
             "fastest is the one that gets lowest in the same number of steps."
         )
-    limit = as_number(largest_converging_lr, "largest_converging_lr")
-    if not any(abs(limit - r) < 1e-9 for r in _LRS):
-        raise Wrong("`largest_converging_lr` should be one of the five learning rates you tried.")
+    limit = as_choice(largest_converging_lr, "largest_converging_lr", _LRS, described=tried)
     if limit > _largest_converging_lr():
         raise Wrong(
             f"does the loss with eta = {limit} keep going down? Run it for 80 steps instead of 40 and "
@@ -361,12 +345,12 @@ def _check_dropout(no_dropout_val_loss: object, dropout_val_loss: object, overfi
         )
     # The answers agree with each other; now with the truth: the chapter's two runs.
     no_dropout_truth, dropout_truth = _DROPOUT_TRUTH
-    if abs(plain - no_dropout_truth) > _LOSS_RTOL * no_dropout_truth:
+    if not close(plain, no_dropout_truth, rtol=_LOSS_RTOL):
         raise Wrong(
             "`no_dropout_val_loss` is not the validation loss of the last epoch of the chapter's run "
             'without dropout: keep `h["val_loss"][-1]`, as the answer cell gives it.'
         )
-    if abs(dropped - dropout_truth) > _LOSS_RTOL * dropout_truth:
+    if not close(dropped, dropout_truth, rtol=_LOSS_RTOL):
         raise Wrong(
             "`dropout_val_loss` is not the validation loss of the network with dropout. Build it "
             "after helpers.set_seed(0), with `Dropout(0.5)` right after the `Dense(512)`; train it on "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Set
 
 import numpy as np
 
-from helpers.exercises import Exercise, Wrong, as_array, as_int, as_number
+from helpers.exercises import Exercise, Number, Wrong, as_array, as_int, as_number, close
 
 #: The exercises' small network: 4 examples of 3 inputs, 5 hidden ReLU units, 3 classes, seed 7.
 #: A guard in the chapter asserts that its ``x_ex``, ``y_ex`` and ``params_ex`` are these.
@@ -63,8 +62,8 @@ def _gradients(
     return {"W1": x.T @ dz1, "b1": dz1.sum(axis=0), "W2": h.T @ dz2, "b2": dz2.sum(axis=0)}
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-4, atol=1e-7))
+#: The gradients' tolerance: float32 answers pass.
+_RTOL, _ATOL = 1e-4, 1e-7
 
 
 # --- 1. The bias gradients by hand -------------------------------------------------------
@@ -79,34 +78,39 @@ def _check_bias_gradients(grad_b2: object, grad_b1: object) -> str:
         _gradients(params, mean=False),
         _gradients(params, mask=False),
     )
-    if not _close(b2, truth["b2"]):
-        if _close(b2, -truth["b2"]):
-            raise Wrong("`grad_b2` has the wrong sign: the output gradient is P - Y, not Y - P.")
-        if _close(b2, summed["b2"]):
-            raise Wrong(
-                "`grad_b2` is N times too large: the loss is the *mean* over the batch, so divide by N."
-            )
-        if abs(float(b2.sum())) > 1e-6:
-            raise Wrong(
+    Number(
+        truth["b2"],
+        rtol=_RTOL,
+        atol=_ATOL,
+        mistakes=[
+            (-truth["b2"], "`grad_b2` has the wrong sign: the output gradient is P - Y, not Y - P."),
+            (
+                summed["b2"],
+                "`grad_b2` is N times too large: the loss is the *mean* over the batch, so divide by N.",
+            ),
+            (
+                lambda b: abs(float(b.sum())) > 1e-6,
                 "the entries of `grad_b2` should add up to zero: each example's P - Y sums to "
-                "1 - 1 = 0. Did you use P alone, without subtracting the one-hot labels?"
-            )
-        raise Wrong(
-            "`grad_b2` is not the gradient of the mean cross-entropy: sum (P - Y) / N over the examples."
-        )
-    if not _close(b1, truth["b1"]):
-        if _close(b1, unmasked["b1"]):
-            raise Wrong(
-                "`grad_b1` lets the gradient through every unit: the ReLU passes it only where Z1 > 0."
-            )
-        if _close(b1, summed["b1"]):
-            raise Wrong("`grad_b1` is N times too large: start from (P - Y) / N.")
-        if _close(b1, -truth["b1"]):
-            raise Wrong("`grad_b1` has the wrong sign.")
-        raise Wrong(
-            "`grad_b2` is right but `grad_b1` is not: push (P - Y) / N back through W2 (times W2 transposed), "
-            "apply the ReLU's slope, then sum over the examples."
-        )
+                "1 - 1 = 0. Did you use P alone, without subtracting the one-hot labels?",
+            ),
+        ],
+        otherwise="`grad_b2` is not the gradient of the mean cross-entropy: sum (P - Y) / N over the examples.",
+    ).judge(b2)
+    Number(
+        truth["b1"],
+        rtol=_RTOL,
+        atol=_ATOL,
+        mistakes=[
+            (
+                unmasked["b1"],
+                "`grad_b1` lets the gradient through every unit: the ReLU passes it only where Z1 > 0.",
+            ),
+            (summed["b1"], "`grad_b1` is N times too large: start from (P - Y) / N."),
+            (-truth["b1"], "`grad_b1` has the wrong sign."),
+        ],
+        otherwise="`grad_b2` is right but `grad_b1` is not: push (P - Y) / N back through W2 (times W2 "
+        "transposed), apply the ReLU's slope, then sum over the examples.",
+    ).judge(b1)
     return "the output bias gets the column sums of (P - Y) / N; the hidden bias the same, pushed through W2 and the ReLU."
 
 
@@ -170,19 +174,22 @@ def _check_sgd_step(loss_before: object, loss_after: object) -> str:
     true_before, true_after, uphill = _step_losses()
     if before <= 0 or after <= 0:
         raise Wrong("a cross-entropy is positive.")
-    if not math.isclose(before, true_before, rel_tol=1e-4):
+    if not close(before, true_before, rtol=1e-4):
         raise Wrong("`loss_before` is not the mean cross-entropy of the starting weights on `x_ex`, `y_ex`.")
-    if math.isclose(after, uphill, rel_tol=1e-4):
-        raise Wrong("the loss went *up*: step against the gradient, `params - lr * grads`, not with it.")
-    if math.isclose(after, _weights_only_loss(), rel_tol=1e-4):
-        raise Wrong("update the biases too: every parameter takes the step.")
-    if after >= before:
-        raise Wrong("after a small enough step against the gradient the loss should fall; yours did not.")
-    if not math.isclose(after, true_after, rel_tol=1e-4):
-        raise Wrong(
-            "`loss_after` is lower, but it is not the loss after one step of learning rate 0.5 with "
-            "the gradients of `backward`: check the learning rate, and recompute the loss with the new weights."
-        )
+    Number(
+        true_after,
+        rtol=1e-4,
+        mistakes=[
+            (uphill, "the loss went *up*: step against the gradient, `params - lr * grads`, not with it."),
+            (_weights_only_loss(), "update the biases too: every parameter takes the step."),
+            (
+                lambda after: after >= before,
+                "after a small enough step against the gradient the loss should fall; yours did not.",
+            ),
+        ],
+        otherwise="`loss_after` is lower, but it is not the loss after one step of learning rate 0.5 with "
+        "the gradients of `backward`: check the learning rate, and recompute the loss with the new weights.",
+    ).judge(after)
     return "one step against the gradient lowered the loss, by about the learning rate times the squared gradient norm."
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.exercises import Exercise, Wrong, as_bool, as_int, as_list, as_number
+from helpers.exercises import Exercise, Wrong, as_bool, as_int, as_list, as_number, close
 
 # --- The chapter's data ---------------------------------------------------------------
 
@@ -112,7 +112,7 @@ def _check_longer_pretraining(val_losses: object, best_epoch: object) -> str:
         )
     # The answers agree with each other; now with the truth.
     truth = _epoch_3_val_loss()
-    if abs(losses[2] / truth - 1) > _EPOCH_3_RTOL:
+    if not close(losses[2], truth, rtol=_EPOCH_3_RTOL):
         if losses[2] < truth and losses[-1] < losses[2] / 2:  # falling fast to the end: training
             raise Wrong(
                 "these look like the *training* loss, which keeps falling; take the validation loss, "
@@ -315,10 +315,6 @@ def _small_code_truth() -> _SmallCodeTruth:
     return _SmallCodeTruth(pca_8, pca_32, pca_8 / _MSE_AE_8, pca_32 / _MSE_AE_32)
 
 
-def _close(value: float, truth: float, rtol: float) -> bool:
-    return abs(value / truth - 1) <= rtol
-
-
 def _check_small_code(mse_ae_8: object, mse_pca_8: object, ratio_32: object, advantage_grows: object) -> str:
     ae = as_number(mse_ae_8, "mse_ae_8")
     pca = as_number(mse_pca_8, "mse_pca_8")
@@ -345,22 +341,22 @@ def _check_small_code(mse_ae_8: object, mse_pca_8: object, ratio_32: object, adv
         )
     # The answers agree with each other; now with the truth.
     truth = _small_code_truth()
-    if not _close(pca, truth.mse_pca_8, _PCA_RTOL):
-        if _close(ae, truth.mse_pca_8, _PCA_RTOL) and _close(pca, _MSE_AE_8, _AE_RTOL):
+    if not close(pca, truth.mse_pca_8, rtol=_PCA_RTOL):
+        if close(ae, truth.mse_pca_8, rtol=_PCA_RTOL) and close(pca, _MSE_AE_8, rtol=_AE_RTOL):
             raise Wrong("the two errors are swapped: `mse_ae_8` is the autoencoder's, `mse_pca_8` PCA's.")
-        if _close(pca, truth.mse_pca_32, _PCA_RTOL):
+        if close(pca, truth.mse_pca_32, rtol=_PCA_RTOL):
             raise Wrong("that is PCA's error with 32 components; fit `PCA(n_components=8)` for `mse_pca_8`.")
         raise Wrong(
             "`mse_pca_8` is not PCA's error with 8 components: fit `PCA(n_components=8, random_state=0)` on "
             "the same 12,000 scaled training images as the chapter, and reconstruct `x_flat_test`."
         )
-    if not _close(ae, _MSE_AE_8, _AE_RTOL):
+    if not close(ae, _MSE_AE_8, rtol=_AE_RTOL):
         raise Wrong(
             "`mse_ae_8` is not the test error of the 8-number autoencoder: train it with "
             "`pretrain_autoencoder(split_b.x_train[:20000], split_b.x_val, epochs=4, seed=0, name=..., "
             "code=8)` and reconstruct `x_flat_test`."
         )
-    if not _close(before, truth.ratio_32, _AE_RTOL):
+    if not close(before, truth.ratio_32, rtol=_AE_RTOL):
         raise Wrong(
             "`ratio_32` is given: keep `ratio_32 = mse_pca / mse_ae`, from the chapter's 32-number codes."
         )

@@ -21,7 +21,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_int, as_list, as_number
+from helpers.exercises import (
+    Exercise,
+    NotAttempted,
+    Wrong,
+    as_bool,
+    as_choice,
+    as_fraction,
+    as_int,
+    as_list,
+    as_mapping,
+    close,
+)
 
 # An accuracy on a test set of n images is a whole number of them over n. The chapter's heads are
 # logistic regressions capped at 100 iterations, short of convergence, so the exact images they get
@@ -31,9 +42,9 @@ from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fractio
 _IMAGES_TOL = 3
 
 
-def _close_accuracy(value: float, truth: float, n_images: int, images: int = _IMAGES_TOL) -> bool:
-    """Whether ``value`` is ``truth`` within ``images`` of ``n_images`` images (and rounding)."""
-    return abs(value - truth) <= (images + 0.5) / n_images
+def _close_accuracy(value: object, truth: object, n_images: int, images: int = _IMAGES_TOL) -> bool:
+    """Whether ``value`` is ``truth`` within ``images`` of ``n_images`` images (and rounding), elementwise."""
+    return close(value, truth, atol=(images + 0.5) / n_images)
 
 
 def _linear_head(features: np.ndarray, y: np.ndarray, seed: int, c: float = 1.0):
@@ -125,13 +136,13 @@ def _check_more_seeds(sweep_accuracies: object, new_accuracies: object, all_insi
     inside = as_bool(all_inside, "all_inside")
     # Well-formed answers: compare them with the truth, the strategy rerun here seed by seed.
     n_test = len(_frozen_last_b().y_test)
-    if not all(_close_accuracy(a, _frozen_last_accuracy(s), n_test) for s, a in enumerate(old)):
+    if not _close_accuracy(old, [_frozen_last_accuracy(s) for s in range(n_sweep)], n_test):
         raise Wrong(
             f'`sweep_accuracies` are not the sweep\'s accuracies of "cnn frozen last" at 10 labels per class '
             f"with {'seed 0' if n_sweep == 1 else f'seeds 0 to {n_sweep - 1}'}: keep {given}."
         )
     truth_new = [_frozen_last_accuracy(s) for s in _NEW_SEEDS]
-    if not all(_close_accuracy(a, t, n_test) for a, t in zip(new, truth_new)):
+    if not _close_accuracy(new, truth_new, n_test):
         if all(any(_close_accuracy(a, t, n_test) for t in truth_new) for a in new):
             raise Wrong("give the new accuracies in the order of their seeds: 10, 11, then 12.")
         raise Wrong(
@@ -235,31 +246,18 @@ def _choose_c_truth() -> _ChooseCTruth:
     return _ChooseCTruth(val, on_test, of_fit, len(fit.y_val), len(test.y))
 
 
-def _c_key(key: object) -> float:
-    try:
-        value = as_number(key, "each key of val_scores")
-    except (Wrong, NotAttempted):
-        raise Wrong(
-            f"the keys of `val_scores` should be the four values of C that the exercise lists, got {key!r}."
-        ) from None
-    return value
-
-
 def _check_choose_c(val_scores: object, chosen_c: object, test_accuracy: object) -> str:
     # The messages name no value of C: the right choice is one of them.
-    template = "{C: validation accuracy}, one entry for each of the four values of C that the exercise lists"
-    if val_scores is Ellipsis:
-        raise NotAttempted("replace the `...` in `val_scores` with your dict of validation accuracies.")
-    if not isinstance(val_scores, Mapping):
-        raise Wrong(f"`val_scores` should be a dict, {template}, got a {type(val_scores).__name__}.")
-    keys = {_c_key(k): k for k in val_scores}
-    if sorted(keys) != sorted(_CS):
-        raise Wrong(f"`val_scores` should have exactly the four values of C as keys: {template}.")
-    scores = {c: as_fraction(val_scores[keys[c]], "each value of val_scores") for c in _CS}
-    c = as_number(chosen_c, "chosen_c")
-    if not any(abs(c - option) < 1e-12 for option in _CS):
-        raise Wrong("`chosen_c` should be one of the four values of C you tried.")
-    c = min(_CS, key=lambda option: abs(option - c))
+    scores = as_mapping(
+        val_scores,
+        "val_scores",
+        _CS,
+        convert=as_fraction,
+        label="each value of val_scores",
+        template="{C: validation accuracy}, one entry for each of the four values of C that the exercise lists",
+        described="the four values of C",
+    )
+    c = as_choice(chosen_c, "chosen_c", _CS, described="one of the four values of C you tried")
     if scores[c] < max(scores.values()):
         raise Wrong(
             "by your own `val_scores`, another C has a higher validation accuracy: choose the C that does "
@@ -274,9 +272,11 @@ def _check_choose_c(val_scores: object, chosen_c: object, test_accuracy: object)
     # The answers agree with each other; now with the truth, the chapter's solution run here.
     truth = _choose_c_truth()
     whole = all(abs(scores[o] * truth.n_val - round(scores[o] * truth.n_val)) < 0.01 for o in _CS)
-    if not whole or not all(_close_accuracy(scores[o], truth.val[o], truth.n_val, 1) for o in _CS):
+    if not whole or not _close_accuracy(
+        [scores[o] for o in _CS], [truth.val[o] for o in _CS], truth.n_val, 1
+    ):
         on_test = (truth.test, truth.test_of_fit)
-        if any(all(_close_accuracy(scores[o], t[o], truth.n_test) for o in _CS) for t in on_test):
+        if any(_close_accuracy([scores[o] for o in _CS], [t[o] for o in _CS], truth.n_test) for t in on_test):
             raise Wrong(
                 "these are test-set accuracies: score each C on the validation part of the split, so that "
                 "the test set plays no part in the choice."

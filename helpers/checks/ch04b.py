@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_int, as_number
+from helpers.exercises import Exercise, Number, Wrong, as_choice, as_int, as_number
 
 #: The section's backbone: MobileNetV3Small on 96 x 96 RGB images, without its classifier.
 _SIZE = 96
@@ -93,23 +93,25 @@ def _check_input_range(low: object, high: object) -> str:
     low, high = as_number(low, "low"), as_number(high, "high")
     if low > high:
         raise Wrong("`low` is larger than `high`: give the smallest value first.")
-    truth = _range_for_unit_scaled_pixels()
-    if abs(low - truth[0]) < 1e-3 and abs(high - truth[1]) < 1e-3:
-        return (
-            "pixels in [0, 1] come out as an almost constant image: the network's first convolution "
-            "sees less than 1 % of the range it was built for. Feed this backbone pixels in [0, 255]."
-        )
-    if abs(low + 1) < 1e-3 and abs(high - 1) < 1e-3:
-        raise Wrong(
-            "[-1, 1] is what the network expects from pixels in [0, 255]; these pixels are in [0, 1]."
-        )
-    if abs(low) < 1e-3 and abs(high - 1) < 1e-3:
-        raise Wrong(
-            "that is the range going in; the model's first layer rescales it. Look at its `Rescaling` layer."
-        )
-    raise Wrong(
-        "apply the model's own first layer to 0 and to 1: find the `keras.layers.Rescaling` among "
-        "`backbone.layers` and call it on `np.array([0.0, 1.0])`."
+    Number(
+        _range_for_unit_scaled_pixels(),
+        atol=1e-3,
+        mistakes=[
+            (
+                (-1.0, 1.0),
+                "[-1, 1] is what the network expects from pixels in [0, 255]; these pixels are in [0, 1].",
+            ),
+            (
+                (0.0, 1.0),
+                "that is the range going in; the model's first layer rescales it. Look at its `Rescaling` layer.",
+            ),
+        ],
+        otherwise="apply the model's own first layer to 0 and to 1: find the `keras.layers.Rescaling` among "
+        "`backbone.layers` and call it on `np.array([0.0, 1.0])`.",
+    ).judge((low, high))
+    return (
+        "pixels in [0, 1] come out as an almost constant image: the network's first convolution "
+        "sees less than 1 % of the range it was built for. Feed this backbone pixels in [0, 255]."
     )
 
 
@@ -187,11 +189,7 @@ cut_params = Exercise(
 
 
 def _check_mean_subtraction(family: object) -> str:
-    if family is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `family` with one of {', '.join(map(repr, _FAMILIES))}.")
-    if not isinstance(family, str) or family.strip().lower() not in _FAMILIES:
-        raise Wrong(f"`family` should be one of the strings {', '.join(map(repr, _FAMILIES))}.")
-    if family.strip().lower() == _mean_subtracting_family():
+    if as_choice(family, "family", _FAMILIES) == _mean_subtracting_family():
         return (
             "ResNet50's preprocess_input flips RGB to BGR and subtracts ImageNet's mean of each channel "
             "(the 'caffe' mode), so a grey pixel comes out different in each channel."

@@ -13,7 +13,9 @@ the comparisons allow the few images that a model trained elsewhere classifies d
 an answer that is close to the measurement without being within that tolerance is judged by the
 truth recomputed here, from the shipped MNIST file with the same recipe (seconds of training,
 once per process, cached; see :func:`helpers.exercises.judging_truth`). Correct answers and made-up ones are
-judged without training.
+judged without training: answers further than three tolerances from the measurement (``judging_truth``'s
+``far``) are wrong on any machine, since retraining with one thread instead of two moved the
+measurements by a sixth of a tolerance at most.
 """
 
 from __future__ import annotations
@@ -25,27 +27,21 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from scipy.stats import binomtest, chi2
 
-from helpers.exercises import Exercise, NotAttempted, Wrong, as_bool, as_fraction, as_number, judging_truth
+from helpers.exercises import (
+    Exercise,
+    Number,
+    Wrong,
+    as_bool,
+    as_choice,
+    as_fraction,
+    as_mapping,
+    as_number,
+    close,
+    judging_truth,
+)
 
 if TYPE_CHECKING:
     import keras
-
-
-def _as_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    options = ", ".join(f'"{c}"' for c in choices)
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with one of {options}.")
-    if not isinstance(value, str):
-        raise Wrong(f"`{name}` should be one of the strings {options}, got a {type(value).__name__}.")
-    choice = value.strip().strip("()").lower().replace(" ", "_")
-    if choice not in choices:
-        raise Wrong(f"`{name}` should be one of {options}.")
-    return choice
-
-
-#: Answers further than this many tolerances from the chapter's measurement are wrong on any
-#: machine: retraining with one thread instead of two moved the measurements by a sixth of a
-#: tolerance at most.
 
 
 # --- The chapter's data and models, recomputed (cached) -----------------------------------
@@ -258,6 +254,10 @@ _CM = np.array(
 _CM.setflags(write=False)
 
 
+#: The tolerance of precision, recall and F1: three decimals pass.
+_DECIMALS = 6e-4
+
+
 def _scores_of_9(cm: np.ndarray) -> tuple[float, float, float]:
     tp = float(cm[9, 9])
     precision, recall = tp / cm[:, 9].sum(), tp / cm[9, :].sum()
@@ -317,31 +317,28 @@ def _check_pr_by_hand(cm: object, precision_9: object, recall_9: object, f1_9: o
     }
     _check_true_cm(counts)
     p, r, f = _scores_of_9(counts)
-
-    def close(a: float, b: float) -> bool:
-        return abs(a - b) < 6e-4  # three decimals pass
-
     precision, recall, f1 = answers["precision_9"], answers["recall_9"], answers["f1_9"]
-    if close(precision, r) and close(recall, p) and not close(p, r):
+    if close((precision, recall), (r, p), atol=_DECIMALS) and not close(p, r, atol=_DECIMALS):
         raise Wrong(
             "precision and recall are swapped: precision divides by the *column* of 9 (everything "
             "predicted as 9), recall by its *row* (every true 9)."
         )
     accuracy = float(np.trace(counts) / counts.sum())
-    for name, value in (("precision_9", precision), ("recall_9", recall)):
-        if close(value, accuracy) and not close(value, p if name == "precision_9" else r):
+    for name, value, truth in (("precision_9", precision, p), ("recall_9", recall, r)):
+        if close(value, accuracy, atol=_DECIMALS) and not close(value, truth, atol=_DECIMALS):
             raise Wrong(f"`{name}` is the accuracy over all digits; compute it for digit 9 only.")
-    if not close(precision, p):
+    if not close(precision, p, atol=_DECIMALS):
         raise Wrong(
             "`precision_9` is not right: of everything predicted as 9 (a column of `cm`), which share is truly 9?"
         )
-    if not close(recall, r):
+    if not close(recall, r, atol=_DECIMALS):
         raise Wrong(
             "`recall_9` is not right: of every true 9 (a row of `cm`), which share is predicted as 9?"
         )
-    if close(f1, (p + r) / 2) and not close(f, (p + r) / 2):
+    mean = (p + r) / 2
+    if close(f1, mean, atol=_DECIMALS) and not close(f, mean, atol=_DECIMALS):
         raise Wrong("F1 is the *harmonic* mean of precision and recall, 2PR / (P + R), not their average.")
-    if not close(f1, f):
+    if not close(f1, f, atol=_DECIMALS):
         raise Wrong("`f1_9` is not right: F1 = 2 · precision · recall / (precision + recall).")
     return "they match the line for 9 in `classification_report`."
 
@@ -439,18 +436,18 @@ def _check_leak_size(
         return larger == (truth.few_leaked_acc - truth.few_clean_acc > truth.gap_5000)
 
     truth = judging_truth(_LEAK_REF, _leak, distance, agrees)
-    if abs(gap - truth.gap_5000) > _LEAK_TOL:
+    if not close(gap, truth.gap_5000, atol=_LEAK_TOL):
         raise Wrong(
             "`gap_5000` is not the inflation the chapter measured with 5,000 leaked images: run the "
             "chapter's cells from the top, then the answer cell as given (`gaps['leak'].estimate`)."
         )
-    if abs(leaked - truth.few_leaked_acc) > _LEAK_TOL:
+    if not close(leaked, truth.few_leaked_acc, atol=_LEAK_TOL):
         raise Wrong(
             "`few_leaked_acc` is not the accuracy on the 500 leaked images of the base model trained five "
             "more epochs on them: `continue_training(x_leak[:500], y_leak[:500])`, then evaluate its model "
             "on `x_leak[:500]`."
         )
-    if abs(clean - truth.few_clean_acc) > _LEAK_TOL:
+    if not close(clean, truth.few_clean_acc, atol=_LEAK_TOL):
         raise Wrong(
             "`few_clean_acc` is not the accuracy on the untouched half of the base model trained five more "
             "epochs on the first 500 leaked images: read `few_curve['untouched half'][-1]`, the model's "
@@ -505,6 +502,7 @@ leak_size = Exercise(
 #: chapter asserts that its worked solution computes the p-values of these splits.
 _SPLITS = {"a": (125, 75), "b": (525, 475)}
 _ALPHA = 0.05  # the usual significance level
+_P_RTOL = 0.02  # p-values within 2 %: four significant digits pass
 
 
 def _exact(a: int, b: int, alternative: str = "two-sided") -> float:
@@ -525,29 +523,30 @@ def _check_half_point(p_a: object, p_b: object, believe: object) -> str:
         if not 0.0 <= p <= 1.0:
             raise Wrong(f"`p_{case}` is a probability, between 0 and 1.")
     expected = {case: _exact(*split) for case, split in _SPLITS.items()}
-
-    def close(p: float, target: float) -> bool:
-        return abs(p - target) <= 0.02 * target  # within 2 %: four significant digits pass
-
-    if close(answers["a"], expected["b"]) and close(answers["b"], expected["a"]):
+    if close((answers["a"], answers["b"]), (expected["b"], expected["a"]), rtol=_P_RTOL):
         raise Wrong("`p_a` and `p_b` are swapped: (a) is the {} vs {} split.".format(*_SPLITS["a"]))
     for case, (a, b) in _SPLITS.items():
-        p, name = answers[case], f"`p_{case}`"
-        if close(p, expected[case]):
-            continue
-        if close(p, _exact(a, b, "greater")) or close(p, _exact(b, a, "less")):
-            raise Wrong(
-                f"{name} is a one-sided p-value; McNemar's question is two-sided: is either model better?"
-            )
-        if close(p, float(chi2.sf((a - b) ** 2 / (a + b), 1))):
-            raise Wrong(f"{name} comes from the chi-squared approximation; use the exact test, `binomtest`.")
-        if p < 1e-6:
-            raise Wrong(
-                f"{name} is (almost) zero. The number of trials is the number of disagreements, a + b, "
-                "not the 10,000 test images; and keep enough digits."
-            )
-        raise Wrong(f"{name} is not McNemar's exact p-value: `binomtest(k, n, 0.5).pvalue`, two-sided.")
-    choice = _as_choice(believe, "believe", ("a", "b", "both", "neither"))
+        name = f"`p_{case}`"
+        one_sided = f"{name} is a one-sided p-value; McNemar's question is two-sided: is either model better?"
+        Number(
+            expected[case],
+            rtol=_P_RTOL,
+            mistakes=[
+                (_exact(a, b, "greater"), one_sided),
+                (_exact(b, a, "less"), one_sided),
+                (
+                    float(chi2.sf((a - b) ** 2 / (a + b), 1)),
+                    f"{name} comes from the chi-squared approximation; use the exact test, `binomtest`.",
+                ),
+                (
+                    lambda p: p < 1e-6,
+                    f"{name} is (almost) zero. The number of trials is the number of disagreements, a + b, "
+                    "not the 10,000 test images; and keep enough digits.",
+                ),
+            ],
+            otherwise=f"{name} is not McNemar's exact p-value: `binomtest(k, n, 0.5).pvalue`, two-sided.",
+        ).judge(answers[case])
+    choice = as_choice(believe, "believe", ("a", "b", "both", "neither"))
     if choice != _believed(expected):
         raise Wrong(
             f"compare each p-value with the usual {_ALPHA} threshold: which split would be unlikely if the "
@@ -590,21 +589,11 @@ half_point = Exercise(
 _KEYS = ("accuracy", "recall_9")
 
 
-def _scores(value: object, name: str) -> dict[str, float]:
-    template = '{"accuracy": ..., "recall_9": ...}'
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with {template}.")
-    if not isinstance(value, Mapping):
-        raise Wrong(f"`{name}` should be a dict, {template}, got a {type(value).__name__}.")
-    if set(value) != set(_KEYS):
-        raise Wrong(f'`{name}` should have exactly the keys "accuracy" and "recall_9": {template}.')
-    return {key: as_fraction(value[key], f'{name}["{key}"]') for key in _KEYS}
-
-
 #: How far each score of ``class_weights`` may be from the recomputed one: about 20 of the 3,892
 #: test images for the accuracy, two of the 40 nines for the recall (the same recipe on another
 #: machine may classify a few images differently; with one thread instead of two it did not).
 _ACCURACY_TOL, _RECALL_TOL = 0.005, 0.05
+_TOLERANCE = {"accuracy": _ACCURACY_TOL, "recall_9": _RECALL_TOL}
 
 
 #: The scores as measured with the chapter's recipe on 2 CPU cores (3,729 of the 3,892 test
@@ -622,27 +611,24 @@ _LARGER = _larger_change(_UNWEIGHTED, _WEIGHTED)
 
 
 def _close_scores(scores: Mapping[str, float], truth: Mapping[str, float]) -> bool:
-    return (
-        abs(scores["accuracy"] - truth["accuracy"]) <= _ACCURACY_TOL
-        and abs(scores["recall_9"] - truth["recall_9"]) <= _RECALL_TOL
-    )
+    """Whether each score is within its tolerance of the truth's (a chapter's guard uses it too)."""
+    return all(close(scores[key], truth[key], atol=_TOLERANCE[key]) for key in _KEYS)
 
 
 def _check_class_weights(unweighted: object, weighted: object, larger_change: object) -> str:
-    before = _scores(unweighted, "unweighted_scores")
-    after = _scores(weighted, "weighted_scores")
-    choice = _as_choice(larger_change, "larger_change", _KEYS)
+    before = as_mapping(unweighted, "unweighted_scores", _KEYS, convert=as_fraction)
+    after = as_mapping(weighted, "weighted_scores", _KEYS, convert=as_fraction)
+    choice = as_choice(larger_change, "larger_change", _KEYS)
     if before == after:
         raise Wrong(
             "`weighted_scores` equals `unweighted_scores`: evaluate the model trained *with* `class_weight`."
         )
     if choice != _larger_change(before, after):
         raise Wrong("by your own numbers, the other one moved more: compare the two changes, in points.")
-    tolerance = {"accuracy": _ACCURACY_TOL, "recall_9": _RECALL_TOL}
 
     def distance(truth: tuple[dict[str, float], dict[str, float]]) -> float:
         return max(
-            abs(scores[key] - measured[key]) / tolerance[key]
+            abs(scores[key] - measured[key]) / _TOLERANCE[key]
             for scores, measured in zip((before, after), truth, strict=True)
             for key in _KEYS
         )

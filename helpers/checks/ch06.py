@@ -12,7 +12,10 @@ chapter still gives them. Training is repeatable on one machine but not bit for 
 machines, so the comparisons allow the few images that a model trained elsewhere classifies
 differently, and an answer close to a measurement without being within that tolerance is judged by
 the truth recomputed here, from the shipped MNIST file with the same recipe (seconds of training,
-once per process, cached; see :func:`helpers.exercises.judging_truth`). The strategy exercise has
+once per process, cached; see :func:`helpers.exercises.judging_truth`); answers further than three
+tolerances from the measurement (``judging_truth``'s ``far``) are wrong on any machine, since
+retraining with one thread instead of two moved the measurements by three quarters of a tolerance
+at most (the validation accuracies of the threshold exercise). The strategy exercise has
 no data to recompute: its truth is the chapter's decision table, which a test ties to the expected
 answers.
 """
@@ -27,22 +30,20 @@ import numpy as np
 
 from helpers.exercises import (
     Exercise,
-    NotAttempted,
+    Number,
     Wrong,
     as_bool,
+    as_choice,
     as_fraction,
     as_int,
     as_list,
+    as_mapping,
+    close,
     judging_truth,
 )
 
 if TYPE_CHECKING:
     import keras
-
-
-#: Answers further than this many tolerances from the chapter's measurement are wrong on any
-#: machine: retraining with one thread instead of two moved the measurements by three quarters
-#: of a tolerance at most (the validation accuracies of the threshold exercise).
 
 
 # --- The chapter's data and models, recomputed (cached) -----------------------------------
@@ -217,21 +218,22 @@ def _check_lora_count(
 ) -> str:
     n = as_int(lora_trainable, "lora_trainable")
     _, no_bias, full, full_with_bias, product, only_a, only_b = _lora_counts(n_in, n_out, rank)
-    if n == _lora_trainable(n_in, n_out, rank):
-        return f"A is {n_in} x {rank}, B is {rank} x {n_out}, and Keras keeps the {n_out} biases trainable."
-    if n == no_bias:
-        raise Wrong("close: Keras' `enable_lora` freezes the kernel only; the bias stays trainable.")
-    if n in (full, full_with_bias):
-        raise Wrong(
-            f"that is the full layer. LoRA trains two thin matrices, A ({n_in} x r) and B (r x {n_out})."
-        )
-    if n in (product, only_a, only_b):
-        raise Wrong(f"count both matrices: A has {n_in} x r numbers and B has r x {n_out}.")
-    if n <= 0:
-        raise Wrong("a parameter count is a positive number.")
-    raise Wrong(
-        f"not the count. Add the sizes of A ({n_in} x {rank}), B ({rank} x {n_out}) and the bias ({n_out})."
-    )
+    full_layer = f"that is the full layer. LoRA trains two thin matrices, A ({n_in} x r) and B (r x {n_out})."
+    one_matrix = f"count both matrices: A has {n_in} x r numbers and B has r x {n_out}."
+    Number(
+        _lora_trainable(n_in, n_out, rank),
+        mistakes=[
+            (no_bias, "close: Keras' `enable_lora` freezes the kernel only; the bias stays trainable."),
+            (full, full_layer),
+            (full_with_bias, full_layer),
+            (product, one_matrix),
+            (only_a, one_matrix),
+            (only_b, one_matrix),
+            (lambda n: n <= 0, "a parameter count is a positive number."),
+        ],
+        otherwise=f"not the count. Add the sizes of A ({n_in} x {rank}), B ({rank} x {n_out}) and the bias ({n_out}).",
+    ).judge(n)
+    return f"A is {n_in} x {rank}, B is {rank} x {n_out}, and Keras keeps the {n_out} biases trainable."
 
 
 lora_count = Exercise(
@@ -327,28 +329,18 @@ def _thresholds() -> _Thresholds:
     return _Thresholds(kept, val_accuracy, test_accuracy)
 
 
-def _by_threshold(value: object, name: str, template: str) -> dict[float, object]:
-    """``value`` as {threshold: entry}, one entry per threshold of the exercise, or :class:`Wrong`."""
-    if value is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `{name}` with {template}.")
-    if not isinstance(value, Mapping):
-        raise Wrong(f"`{name}` should be {template}, got a {type(value).__name__}.")
-    try:
-        keys = {float(k) for k in value}
-    except (TypeError, ValueError, OverflowError):
-        keys = set()
-    if keys != set(_THRESHOLDS) or len(value) != len(_THRESHOLDS):
-        raise Wrong(f"`{name}` should have exactly the three thresholds of the exercise as keys: {template}.")
-    entries = {float(k): v for k, v in value.items()}
-    if any(v is Ellipsis for v in entries.values()):
-        raise NotAttempted(f"replace each `...` in `{name}` with your number.")
-    return entries
-
-
 def _kept_counts(kept: object) -> dict[float, int]:
     """``kept`` as {threshold: count}, or :class:`Wrong`."""
-    template = "a dict {threshold: number of pseudo-labels kept}, one entry per threshold of the exercise"
-    counts = {t: as_int(v, "each value of `kept`") for t, v in _by_threshold(kept, "kept", template).items()}
+    counts = as_mapping(
+        kept,
+        "kept",
+        _THRESHOLDS,
+        convert=as_int,
+        label="each value of `kept`",
+        template="{threshold: number of pseudo-labels kept}, one entry per threshold of the exercise",
+        described="the three thresholds of the exercise",
+        text_keys=True,
+    )
     if any(not 0 <= c <= _N_UNLABELLED for c in counts.values()):
         raise Wrong(f"each count is a number of unlabelled images kept, between 0 and {_N_UNLABELLED:,}.")
     low, middle, high = (counts[t] for t in _THRESHOLDS)
@@ -361,17 +353,28 @@ def _kept_counts(kept: object) -> dict[float, int]:
     return counts
 
 
+def _accuracy(entry: object, label: str) -> float:
+    """One validation accuracy of ``val_accuracy``, or :class:`Wrong`: a number, not the predictions."""
+    if isinstance(entry, np.ndarray) and entry.ndim > 0 or isinstance(entry, (list, tuple)):
+        raise Wrong(
+            "each value of `val_accuracy` should be one number, the share of validation images the "
+            "head classifies right: `np.mean(predictions == y_val_t)`, not the predictions."
+        )
+    return as_fraction(entry, label)
+
+
 def _accuracies(val_accuracy: object) -> dict[float, float]:
     """``val_accuracy`` as {threshold: validation accuracy}, or :class:`Wrong`."""
-    template = "a dict {threshold: validation accuracy of the retrained head}, one entry per threshold"
-    entries = _by_threshold(val_accuracy, "val_accuracy", template)
-    for entry in entries.values():
-        if isinstance(entry, np.ndarray) and entry.ndim > 0 or isinstance(entry, (list, tuple)):
-            raise Wrong(
-                "each value of `val_accuracy` should be one number, the share of validation images the "
-                "head classifies right: `np.mean(predictions == y_val_t)`, not the predictions."
-            )
-    accuracies = {t: as_fraction(v, "each value of `val_accuracy`") for t, v in entries.items()}
+    accuracies = as_mapping(
+        val_accuracy,
+        "val_accuracy",
+        _THRESHOLDS,
+        convert=_accuracy,
+        label="each value of `val_accuracy`",
+        template="{threshold: validation accuracy of the retrained head}, one entry per threshold",
+        described="the three thresholds of the exercise",
+        text_keys=True,
+    )
     if len(set(accuracies.values())) == 1:
         raise Wrong("all three thresholds gave the same accuracy: retrain the head for each threshold.")
     return accuracies
@@ -380,16 +383,7 @@ def _accuracies(val_accuracy: object) -> dict[float, float]:
 def _check_threshold(kept: object, val_accuracy: object, best_threshold: object) -> str:
     counts = _kept_counts(kept)
     accuracies = _accuracies(val_accuracy)
-    if best_threshold is Ellipsis:
-        raise NotAttempted("replace the `...` in `best_threshold` with the threshold you choose.")
-    if isinstance(best_threshold, (bool, np.bool_, str, bytes)):
-        raise Wrong("`best_threshold` should be one of the keys of `kept`, a number.")
-    try:
-        best = float(best_threshold)
-    except (TypeError, ValueError, OverflowError):
-        raise Wrong("`best_threshold` should be one of the keys of `kept`.") from None
-    if best not in _THRESHOLDS:
-        raise Wrong("`best_threshold` should be one of the keys of `kept`.")
+    best = as_choice(best_threshold, "best_threshold", _THRESHOLDS, described="one of the keys of `kept`")
     if accuracies[best] < max(accuracies.values()):
         raise Wrong(
             "by your own validation accuracies, another threshold is better. Choose the threshold on the "
@@ -471,31 +465,19 @@ threshold = Exercise(
 
 # --- 3. Pick a strategy -----------------------------------------------------------------
 
-_CHOICES = ("feature extraction", "fine-tuning", "lora")
+_CHOICES = ("feature extraction", "fine-tuning", "LoRA")
 _EXPECTED = {"a": "feature extraction", "b": "fine-tuning", "c": "lora"}
 
 
 def _check_strategies(strategies: object) -> str:
-    template = 'a dict {"a": ..., "b": ..., "c": ...} with "feature extraction", "fine-tuning" or "LoRA"'
-    if strategies is Ellipsis:
-        raise NotAttempted(f"replace the `...` in `strategies` with {template}.")
-    if not isinstance(strategies, Mapping) or set(strategies) != set(_EXPECTED):
-        raise Wrong(f"`strategies` should be {template}.")
-    answers = {}
-    for case, value in strategies.items():
-        if value is Ellipsis:
-            raise NotAttempted(f'replace the `...` for case "{case}".')
-        choice = (
-            str(value)
-            .strip()
-            .lower()
-            .replace("finetuning", "fine-tuning")
-            .replace("fine tuning", "fine-tuning")
-        )
-        if choice not in _CHOICES:
-            raise Wrong(f'case "{case}": choose one of "feature extraction", "fine-tuning" and "LoRA".')
-        answers[case] = choice
-    wrong = sorted(case for case in _EXPECTED if answers[case] != _EXPECTED[case])
+    answers = as_mapping(
+        strategies,
+        "strategies",
+        tuple(_EXPECTED),
+        convert=functools.partial(as_choice, choices=_CHOICES),
+        template='{"a": ..., "b": ..., "c": ...} with "feature extraction", "fine-tuning" or "LoRA"',
+    )
+    wrong = sorted(case for case in _EXPECTED if answers[case].lower() != _EXPECTED[case])
     if wrong:
         raise Wrong(
             f"look again at case(s) {', '.join(wrong)}: how many labels, and what must be stored per copy?"
@@ -586,10 +568,6 @@ def _gains(value: object, name: str) -> list[float]:
     return gains
 
 
-def _near(gains: list[float], truth: list[float]) -> bool:
-    return all(abs(g - t) <= _GAIN_TOL for g, t in zip(gains, truth))
-
-
 def _check_augment_budget(gains_5: object, gains_50: object, gain_larger_with_50: object) -> str:
     five = _gains(gains_5, "gains_5")
     fifty = _gains(gains_50, "gains_50")
@@ -614,15 +592,15 @@ def _check_augment_budget(gains_5: object, gains_50: object, gain_larger_with_50
         return larger == (sum(truth[50]) > sum(truth[5]))
 
     truth = judging_truth(_MEASURED_GAINS, _augment_gains, distance, agrees)
-    if not _near(five, truth[5]):
+    if not close(five, truth[5], atol=_GAIN_TOL):
         raise Wrong(
             "`gains_5` are not the gains the chapter measured with 5 labels per class: run the chapter's "
             "cells from the top, then the answer cell as given (`list(aug_gain[:2])`)."
         )
-    if not _near(fifty, truth[50]):
-        if _near([-g for g in fifty], truth[50]):
+    if not close(fifty, truth[50], atol=_GAIN_TOL):
+        if close([-g for g in fifty], truth[50], atol=_GAIN_TOL):
             raise Wrong("each gain is the accuracy *with* shifted copies minus the accuracy without them.")
-        if _near(fifty[::-1], truth[50]):
+        if close(fifty[::-1], truth[50], atol=_GAIN_TOL):
             raise Wrong("`gains_50` is in the wrong order: seed 0 first, then seed 1.")
         raise Wrong(
             "`gains_50` are not the gains of the chapter's recipe with 50 labels per class: for seeds 0 and "
