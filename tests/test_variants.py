@@ -16,12 +16,12 @@ from notebook_tools import ROOT, definitions
 from test_checks import EXERCISES
 
 from helpers import evidence, exercises
-from helpers.checks import ch01, ch02, ch04b, ch06
+from helpers.checks import ch01, ch02, ch04b, ch05, ch06
 from helpers.exercises import Status
 
 VARYING = [ex for ex in EXERCISES if ex.variants is not None]
 #: The exercises whose variants change the numbers of chapters 2 and 6 (issue #14).
-NEW = [ch02.ce_by_hand, ch02.stable_bce, ch06.lora_count]
+NEW = [ch02.ce_by_hand, ch02.stable_bce, ch05.holm, ch06.lora_count]
 #: The variants tried below, besides 0: enough to meet every kind of number the variants draw.
 SOME = range(1, 40)
 
@@ -58,6 +58,10 @@ def _true_answer(exercise, params):
     if exercise is ch06.lora_count:  # A (n x r), B (r x m), and the bias that stays trainable
         n_in, n_out, rank = params["n_in"], params["n_out"], params["rank"]
         return (rank * (n_in + n_out) + n_out,)
+    if exercise is ch05.holm:  # Holm's adjusted p-values (times m, m - 1, ..., kept increasing) <= 0.05
+        p = sorted(params["p"])
+        adjusted = np.maximum.accumulate([(len(p) - k) * q for k, q in enumerate(p)])
+        return (int(np.sum(adjusted <= 0.05)), sum(q < 0.05 for q in p))
     raise AssertionError(f"add the true answer of {exercise.name}'s variants here")
 
 
@@ -113,6 +117,7 @@ def _secrets(answers: tuple) -> set[str]:
 CH2 = definitions(
     ROOT / "chapters" / "02_losses.ipynb", ["categorical_cross_entropy", "binary_cross_entropy_from_logits"]
 )
+CH5 = definitions(ROOT / "chapters" / "05_evaluation.ipynb", ["holm_survivors_of"])
 CH6 = definitions(ROOT / "chapters" / "06_faq_outlook.ipynb", ["lora_params"])
 
 
@@ -133,6 +138,10 @@ def test_the_chapters_worked_solutions_with_a_variants_numbers_are_right(n):
 
     layer = ch06.lora_count.params(n)
     assert ch06.lora_count.evaluate(CH6.lora_params(**layer), variant=n).correct, (n, layer)
+
+    p = ch05.holm.params(n)["p"]
+    feedback = ch05.holm.evaluate(CH5.holm_survivors_of(p), sum(q < 0.05 for q in p), variant=n)
+    assert feedback.correct, (n, p, feedback)
 
 
 def test_lora_count_is_keras_own_count_in_every_variant():
@@ -159,6 +168,9 @@ def test_the_variants_numbers_stay_in_their_exercises_range():
         layer = ch06.lora_count.params(n)
         assert 1 <= layer["rank"] < min(layer["n_in"], layer["n_out"]), layer
         assert len(set(ch06._lora_counts(**layer))) == 7, layer  # each typical mistake its own count
+        p = ch05.holm.params(n)["p"]
+        assert len(p) == 5 and all(0 < q < 0.1 for q in p), p
+        assert len(set(ch05._holm_counts(p).values())) == 4, p  # each typical reading its own count
 
 
 # --- Feedback that follows the variant ------------------------------------------------------
@@ -192,6 +204,14 @@ def _typical_mistakes(exercise, params):
             ((n_in * n_out + n_out,), "full layer"),
             ((rank * n_in + n_out,), "count both matrices"),
             ((right[0] + 7,), f"A ({n_in} x {rank})"),
+        ]
+    if exercise is ch05.holm:
+        counts = ch05._holm_counts(params["p"])
+        return [
+            ((counts["bonferroni"], right[1]), "Bonferroni"),
+            ((counts["unstopped"], right[1]), "stops at the first"),
+            ((right[1], right[1]), "uncorrected count"),
+            ((right[0], right[1] - 1), "not the uncorrected count"),
         ]
     raise AssertionError(f"add the typical mistakes of {exercise.name} here")
 

@@ -34,6 +34,7 @@ from helpers.exercises import (
     as_bool,
     as_choice,
     as_fraction,
+    as_int,
     as_mapping,
     as_number,
     close,
@@ -584,7 +585,106 @@ half_point = Exercise(
 )
 
 
-# --- 4. Weighting the rare class --------------------------------------------------------
+# --- 4. Many comparisons, corrected ------------------------------------------------------
+
+#: The book's five p-values (variant 0); a guard in the chapter ties them to the exercise. They
+#: tell apart every typical reading: Bonferroni keeps 1, Holm 2, Holm without its stop 4, and an
+#: uncorrected reading 5.
+_P_VALUES = (0.004, 0.011, 0.019, 0.024, 0.04)
+
+
+def _holm_counts(p: tuple[float, ...]) -> dict[str, int]:
+    """How many of ``p`` each reading keeps at the 5 % level: Holm's and its typical mistakes."""
+    ordered = sorted(p)
+    m = len(ordered)
+    passes = [q <= _ALPHA / (m - k) for k, q in enumerate(ordered)]  # the k-th smallest against α/(m-k)
+    return {
+        "holm": passes.index(False) if False in passes else m,  # step down; stop at the first failure
+        "bonferroni": sum(q <= _ALPHA / m for q in ordered),
+        "unstopped": sum(passes),  # each against its threshold, without stopping
+        "uncorrected": sum(q < _ALPHA for q in ordered),
+    }
+
+
+def _holm_variant(n: int) -> dict[str, object]:
+    """Variant ``n``: five other p-values, on which the four readings all give different counts."""
+    if n == 0:
+        return {"p": _P_VALUES}
+    rng = np.random.default_rng([54, n])
+    book = _holm_counts(_P_VALUES)
+    while True:
+        p = tuple(sorted(float(q) for q in rng.integers(1, 60, 5) / 1000))  # 0.001 to 0.059
+        counts = _holm_counts(p)
+        distinct = len(set(counts.values())) == 4
+        # no p-value on a threshold (a rounding away from another answer), and not the book's answer
+        on_line = any(abs(q - _ALPHA / k) < 5e-4 for q in p for k in range(1, 6))
+        if (
+            distinct
+            and not on_line
+            and (counts["holm"], counts["uncorrected"]) != (book["holm"], book["uncorrected"])
+        ):
+            return {"p": p}
+
+
+def _check_holm(holm_survivors: object, uncorrected_survivors: object, *, p: tuple = _P_VALUES) -> str:
+    m = len(p)
+    kept = as_int(holm_survivors, "holm_survivors")
+    plain = as_int(uncorrected_survivors, "uncorrected_survivors")
+    for name, value in (("holm_survivors", kept), ("uncorrected_survivors", plain)):
+        if not 0 <= value <= m:
+            raise Wrong(f"`{name}` counts differences among the {m} comparisons: between 0 and {m}.")
+    counts = _holm_counts(p)
+    if plain != counts["uncorrected"]:
+        raise Wrong(
+            "`uncorrected_survivors` is not the uncorrected count: how many of the p-values are below 0.05?"
+        )
+    Number(
+        counts["holm"],
+        mistakes=[
+            (
+                counts["bonferroni"],
+                "that is Bonferroni's count: every p-value against 0.05 / m. Holm is less strict after "
+                "the first step: the smallest against 0.05 / m, the next against 0.05 / (m − 1), and so on.",
+            ),
+            (
+                counts["unstopped"],
+                "Holm stops at the first p-value that fails its threshold: the larger ones after it are not "
+                "tested, even where one would pass its own threshold.",
+            ),
+            (
+                counts["uncorrected"],
+                "that is the uncorrected count again; Holm's thresholds are stricter than 0.05.",
+            ),
+            (lambda k: k > counts["uncorrected"], "a correction can only remove differences, never add one."),
+        ],
+        otherwise="not Holm's count. Sort the p-values, compare the k-th smallest with 0.05 / (m − k + 1), "
+        "and stop at the first that fails.",
+    ).judge(kept)
+    chance = 1 - (1 - _ALPHA) ** m
+    return (
+        f"{counts['uncorrected'] - counts['holm']} of the {counts['uncorrected']} uncorrected differences "
+        f"do not survive. Had none of the {m} differences been real, at least one p-value would fall "
+        f"below 0.05 by chance {100 * chance:.0f} % of the time."
+    )
+
+
+holm = Exercise(
+    "holm",
+    answers=["holm_survivors", "uncorrected_survivors"],
+    checker=_check_holm,
+    hints=[
+        "Sort the p-values `p` (in the book, 0.004, 0.011, 0.019, 0.024, 0.04). Holm compares the "
+        "smallest with 0.05 / 5, the second with 0.05 / 4, and so on.",
+        "Count the p-values that pass, from the smallest, until the first one that fails its threshold; "
+        "stop there (in the book: 0.004 <= 0.01 and 0.011 <= 0.0125 pass, 0.019 > 0.0167 does not).",
+    ],
+    reference=(2, 5),
+    mistakes=[(1, 5), (4, 5), (5, 5), (2, 4), (6, 5), ("two", 5), (2.5, 5)],
+    variants=_holm_variant,
+)
+
+
+# --- 5. Weighting the rare class --------------------------------------------------------
 
 _KEYS = ("accuracy", "recall_9")
 
@@ -692,4 +792,4 @@ class_weights = Exercise(
     points=2,
 )
 
-EXERCISES = (pr_by_hand, leak_size, half_point, class_weights)
+EXERCISES = (pr_by_hand, leak_size, half_point, holm, class_weights)
