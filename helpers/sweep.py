@@ -6,7 +6,9 @@ the same rule: :func:`hold_out` sets a stratified fifth of the labelled sample a
 :func:`train_network` trains on the rest until the loss on that fifth stops improving (or for a
 fixed number of steps when there is nothing to hold out), :func:`warm_start` starts a new head
 as a fitted logistic regression, and :func:`reset_optimizer` lets one compiled network start
-each run afresh. The strategies themselves are defined in the chapter.
+each run afresh. :func:`batch_schedule` fixes which mini-batches each step sees, so that methods
+trained for the same number of steps (with or without augmentation, one learning rate or two)
+see the same images in the same order. The strategies themselves are defined in the chapter.
 """
 
 from __future__ import annotations
@@ -153,6 +155,42 @@ def train_network(
         callbacks=[validation, stop],
     )
     return every * (stop.best_epoch + 1)
+
+
+def batch_schedule(n: int, steps: int, *, seed: int, batch_size: int = 32) -> np.ndarray:
+    """Which examples every training step sees: the same mini-batches for every method compared.
+
+    The examples are shuffled anew for each pass over them (epoch) and cut into mini-batches of
+    ``batch_size`` (or all ``n`` examples, if fewer); an epoch's last, incomplete batch is
+    completed from the next epoch's shuffle, so that every step has a full batch. Two methods
+    trained on ``x[schedule[i]]`` at step ``i`` see the same images in the same order, for the
+    same number of steps, whatever else differs (augmentation, learning rates, what is frozen).
+
+    Parameters
+    ----------
+    n : int
+        Number of labelled examples to draw from (indices ``0`` to ``n - 1``).
+    steps : int
+        Number of training steps.
+    seed : int
+        Seed of the shuffles.
+    batch_size : int, default 32
+        Examples per step, at most ``n``.
+
+    Returns
+    -------
+    ndarray of int64, shape (steps, min(batch_size, n))
+        Row ``i`` holds the indices of step ``i``'s mini-batch. ``x[schedule.ravel()]`` lists the
+        images in training order, for ``fit(..., batch_size=schedule.shape[1], shuffle=False)``.
+    """
+    n = check_int(n, "n (number of examples)", minimum=1)
+    steps = check_int(steps, "steps", minimum=1)
+    seed = check_seed(seed)
+    batch_size = min(check_int(batch_size, "batch_size", minimum=1), n)
+    rng = np.random.default_rng(seed)
+    needed = steps * batch_size
+    order = np.concatenate([rng.permutation(n) for _ in range(-(-needed // n))])
+    return order[:needed].reshape(steps, batch_size).astype(np.int64)
 
 
 def reset_optimizer(optimizer: keras.optimizers.Optimizer) -> None:

@@ -49,6 +49,30 @@ def test_longer_pretraining_rejects_made_up_epochs_after_the_third():
     assert feedback.status is Status.INCORRECT and "after epoch 3" in feedback.message, feedback
 
 
+def test_longer_pretraining_rejects_plausible_made_up_epochs_without_training(monkeypatch):
+    """Within the coarse band, but several tolerances from the run: wrong, judged by the stored run."""
+    monkeypatch.setattr(ch03, "_recomputed_val_losses_8", lambda: pytest.fail("must not retrain"))
+    made_up = [*ch03._VAL_LOSSES_8[:3], 0.050, 0.047, 0.048, 0.050, 0.052]
+    feedback = ch03.longer_pretraining.evaluate(made_up, 3)
+    assert feedback.status is Status.INCORRECT and "not this run's" in feedback.message, feedback
+    assert ch03.longer_pretraining.evaluate(ch03._VAL_LOSSES_8, 5).correct
+
+
+def test_longer_pretraining_retrains_for_an_in_between_answer(monkeypatch):
+    """1.5 tolerances off at one epoch: only this machine's run can decide, so it is recomputed."""
+    runs = []
+    monkeypatch.setattr(ch03, "_recomputed_val_losses_8", lambda: runs.append(1) or list(ch03._VAL_LOSSES_8))
+    nearly = list(ch03._VAL_LOSSES_8)
+    nearly[5] *= 1 + 1.5 * ch03._LATER_RTOL
+    assert not ch03.longer_pretraining.evaluate(nearly, 5).correct and runs == [1]
+
+
+@pytest.mark.slow
+def test_the_checkers_recipe_gives_the_stored_8_epoch_run():
+    """The checker's copy of the chapter's recipe (about 20 s) against the run the chapter measured."""
+    np.testing.assert_allclose(ch03._recomputed_val_losses_8(), ch03._VAL_LOSSES_8, rtol=ch03._LATER_RTOL)
+
+
 def test_small_code_tolerances_cannot_turn_the_answer_around_alone():
     """With the chapter's errors, only a made-up combination reaches the other side of ratio_32."""
     truth = ch03._small_code_truth()

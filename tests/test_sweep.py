@@ -184,3 +184,35 @@ def test_warm_start_keeps_the_other_weights():
 def test_warm_start_says_when_the_classifier_does_not_fit_the_head(head, error, message):
     with pytest.raises(error, match=message):
         sweep.warm_start(_model().get_weights(), head)
+
+
+@pytest.mark.parametrize(("n", "steps", "batch"), [(5, 7, 32), (50, 20, 32), (64, 4, 32), (3, 1, 2)])
+def test_batch_schedule_gives_full_batches_and_every_example_once_per_epoch(n, steps, batch):
+    schedule = sweep.batch_schedule(n, steps, seed=0, batch_size=batch)
+    width = min(batch, n)
+    assert schedule.shape == (steps, width) and schedule.dtype == np.int64
+    flat = schedule.ravel()
+    assert flat.min() >= 0 and flat.max() < n
+    for start in range(0, len(flat) - n + 1, n):  # each complete epoch is a permutation
+        assert sorted(flat[start : start + n]) == list(range(n))
+
+
+def test_batch_schedule_is_the_same_for_the_same_seed_and_another_for_another():
+    first = sweep.batch_schedule(50, 10, seed=1)
+    assert np.array_equal(first, sweep.batch_schedule(50, 10, seed=1))
+    assert not np.array_equal(first, sweep.batch_schedule(50, 10, seed=2))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 0, "steps": 1, "seed": 0}, ValueError, "n .* must be >= 1"),
+        ({"n": 5, "steps": 0, "seed": 0}, ValueError, "steps must be >= 1"),
+        ({"n": 5, "steps": 2, "seed": -1}, ValueError, "seed"),
+        ({"n": 5.0, "steps": 2, "seed": 0}, TypeError, "must be an int"),
+        ({"n": 5, "steps": 2, "seed": 0, "batch_size": 0}, ValueError, "batch_size must be >= 1"),
+    ],
+)
+def test_batch_schedule_refuses_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        sweep.batch_schedule(**kwargs)
