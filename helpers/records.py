@@ -97,14 +97,15 @@ def _path(name: str, records_dir: str | Path | None) -> Path:
     return Path(DEFAULT_RECORDS_DIR if records_dir is None else records_dir) / f"{name}.json"
 
 
-def _check_recipe(recipe: object) -> dict[str, Any]:
-    if not isinstance(recipe, Mapping):
-        raise TypeError(f"recipe must be a dict, got {type(recipe).__name__}.")
+def _json_dict(value: object, name: str) -> dict[str, Any]:
+    """``value`` (a recipe or results) as the dict it reads back as from a record file."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict, got {type(value).__name__}.")
     try:
-        return json.loads(json.dumps(dict(recipe)))
+        return json.loads(json.dumps(dict(value)))
     except TypeError as exc:
         raise TypeError(
-            f"recipe must hold JSON values only (numbers, strings, lists, dicts): {exc}"
+            f"{name} must hold JSON values only (numbers, strings, lists, dicts): {exc}"
         ) from None
 
 
@@ -130,7 +131,7 @@ def save_record(
         The file written.
     """
     path = _path(name, records_dir)
-    record = {"recipe": _check_recipe(recipe), "results": _check_recipe(results)}
+    record = {"recipe": _json_dict(recipe, "recipe"), "results": _json_dict(results, "results")}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
@@ -162,7 +163,7 @@ def load_record(
     ValueError
         The record was made with another recipe (the message names the differing keys).
     """
-    expected = _check_recipe(recipe)
+    expected = _json_dict(recipe, "recipe")
     path = _path(name, records_dir)
     if not path.is_file():
         raise FileNotFoundError(f"No record {path}; make it with `python scripts/record_seeds.py {name}`.")
