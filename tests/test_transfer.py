@@ -103,6 +103,33 @@ def test_extract_features_matches_predict_and_is_flat(cnn, images):
     np.testing.assert_allclose(feats, expected, rtol=1e-5, atol=1e-6)
 
 
+def test_extract_features_gives_the_eager_call_s_numbers_and_follows_the_weights(cnn, images):
+    eager = keras.ops.convert_to_numpy(cnn(images, training=False))
+    np.testing.assert_array_equal(transfer.extract_features(cnn, images), eager)  # bit for bit
+    cnn.set_weights([w * 0.5 for w in cnn.get_weights()])  # the traced graph reads the new weights
+    halved = keras.ops.convert_to_numpy(cnn(images, training=False))
+    assert not np.array_equal(halved, eager)
+    np.testing.assert_array_equal(transfer.extract_features(cnn, images.astype(np.float64)), halved)
+
+
+def test_traced_inference_goes_with_its_model_and_follows_a_changed_model(images):
+    import gc
+
+    def flatten():
+        return keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten()])
+
+    gc.collect()
+    before = len(transfer._INFERENCE_CALLS)
+    for _ in range(3):
+        transfer.extract_features(flatten(), images)
+    gc.collect()
+    assert len(transfer._INFERENCE_CALLS) == before  # no model is kept alive by the cache
+    model = flatten()
+    assert transfer.extract_features(model, images).shape == (40, 784)
+    model.add(keras.layers.Dense(3))  # a new layer: traced again, not the stale graph
+    assert transfer.extract_features(model, images).shape == (40, 3)
+
+
 def test_feature_cache_hits_for_same_weights_and_inputs_only(cnn, images):
     cache = transfer.FeatureCache()
     backbone = transfer.cut_backbone(cnn, "hidden_1")
