@@ -90,11 +90,14 @@ lock: $(STAMP)
 lab: learner-env
 	./start $(LEARNER)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
-## Build the whole book: English into _build/html (executes every chapter; cached), then the
-## Chinese edition into _build/html/zh_CN (_config_zh.yml: translated from locales/zh_CN, from
-## the same execution cache, so no chapter runs twice).
+## Build the whole book: first every chapter the execution cache lacks, BOOK_JOBS at a time
+## (scripts/execute.py, into jupyter-book's cache), then English into _build/html (executes
+## nothing more), then the Chinese edition into _build/html/zh_CN (_config_zh.yml: translated
+## from locales/zh_CN, from the same execution cache, so no chapter runs twice).
+BOOK_JOBS ?= 2
 book: env
 	$(stage-start)
+	$(BIN)/python scripts/execute.py --jobs $(BOOK_JOBS) $(TAG)
 	$(BIN)/jupyter-book build . -W --keep-going $(TAG)
 	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh $(TAG)
 	rm -rf _build/html/zh_CN && cp -r _build/zh/_build/html _build/html/zh_CN
@@ -153,8 +156,10 @@ test-offline:
 	@$(MAKE) --no-print-directory stage-times
 
 ## Longest first, so that the two slots stay busy: nbval and the book build, then the unit
-## tests and the Colab-like run.
+## tests and the Colab-like run. The book executes one chapter at a time here: nbval's kernel
+## has the other core.
 test-executions: notebooks book colab unit
+test-executions: BOOK_JOBS = 1
 
 ## Wall time of each stage of the last `make test` (stages that ran side by side overlap).
 stage-times:
