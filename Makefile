@@ -201,7 +201,7 @@ notebooks: env learner-env
 	$(stage-end)
 
 ## Every learner notebook in the Colab-like environment, its clone served by a local snapshot
-## (scripts/run_like_colab.py). Quick mode: N_SEEDS = 1 in chapter 4, nothing else changed.
+## (scripts/run_like_colab.py). Quick mode: N_SEEDS = 1 in chapter 4 and section 4.2, nothing else changed.
 colab: colab-env
 	$(stage-start)
 	$(COLAB)/bin/python scripts/run_like_colab.py --quick $(TAG)

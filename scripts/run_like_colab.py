@@ -12,7 +12,7 @@ every notebook of ``learner/`` top to bottom in that situation:
 * with that cell's clone pointed at a snapshot of this working tree (``HOTL_REPO``, a local git
   repository: no network) and cloned into a fresh ``/content``-like folder (``HOTL_HOME``).
 
-``--quick`` sets a chapter's ``N_SEEDS`` knob to 1 (chapter 4's sweep), the one change made
+``--quick`` sets a chapter's ``N_SEEDS`` knob to 1 (chapter 4 and section 4.2), the one change made
 to a notebook. Exit status 1 if any notebook fails; a summary goes to ``_build/colab/``.
 """
 
