@@ -42,7 +42,7 @@ export MALLOC_MMAP_THRESHOLD_ := 4194304
 NO_NETWORK := $(shell unshare -n true 2>/dev/null && echo 'unshare -n sh -c "ip link set lo up && exec \"\$$@\"" sh')
 
 .PHONY: env learner-env colab-env lock lab browser book test test-offline check lint unit notebooks
-.PHONY: colab platforms book-check test-executions stage-times benchmark format clean editions student student-book grade graded translations
+.PHONY: colab platforms book-check test-stages stage-times benchmark format clean editions student student-book grade graded translations
 
 env: $(STAMP)
 
@@ -151,15 +151,18 @@ stage-end = @date +%s > $(STAGES)/$@.end
 test-offline:
 	@rm -rf $(STAGES)
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) test-executions
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) platforms book-check
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) test-stages IN_TEST=1
 	@$(MAKE) --no-print-directory stage-times
 
-## Longest first, so that the two slots stay busy: nbval and the book build, then the unit
-## tests and the Colab-like run. The book executes one chapter at a time here: nbval's kernel
-## has the other core.
-test-executions: notebooks book colab unit
-test-executions: BOOK_JOBS = 1
+## Longest first, and each stage as soon as what it reads exists, so that both slots stay busy
+## to the end: nbval beside the book build; then the Colab-like run (when nbval ends) beside the
+## unit tests (when the book ends); then the built-book checks (they read nbval's records and
+## the book) and the platform checks (they read nbval's and the Colab-like run's). The book
+## executes one chapter at a time here: nbval's kernel has the other core.
+test-stages: notebooks book colab unit book-check platforms
+test-stages: BOOK_JOBS = 1
+book-check: $(if $(IN_TEST),notebooks book)
+platforms: $(if $(IN_TEST),notebooks colab)
 
 ## Wall time of each stage of the last `make test` (stages that ran side by side overlap).
 stage-times:
