@@ -151,10 +151,12 @@ def time_book_build() -> dict[str, float]:
     """Time ``make book`` from nothing (both editions, every chapter executed) and a rebuild.
 
     The rebuild keeps the execution cache and nothing else, so it re-reads every page. The
-    repository's ``_build`` is moved aside for the measurement and put back afterwards, since
+    repository's ``_build`` is moved beside the repository for the measurement and put back
+    afterwards (also when the measurement fails; not when the process is killed), since
     ``make book`` writes there (and its execution cache is what makes a build "clean" or not).
     """
-    build, saved = ROOT / "_build", ROOT / "_build.before-benchmark"
+    # Beside the repository, not in it: Sphinx would read the notebooks of a folder in it.
+    build, saved = ROOT / "_build", ROOT.parent / f".{ROOT.name}_build.before-benchmark"
     if saved.exists():
         raise RuntimeError(f"{saved} exists (from an interrupted benchmark?): move it back to _build first.")
     if build.exists():

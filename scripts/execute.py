@@ -11,7 +11,7 @@ nothing. ``make test`` runs it one at a time, since its other stages use the sec
 
 Usage::
 
-    python scripts/execute.py [--jobs 2] [--cache _build/.jupyter_cache]
+    python scripts/execute.py [--jobs 2] [--cache _build/.jupyter_cache] [chapters/NN_name.ipynb ...]
 """
 
 from __future__ import annotations
@@ -140,10 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2, help="chapters that run at once (default 2)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="the jupyter-cache folder")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="only these (default: every chapter)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
-    failures = execute(longest_first(chapters()), args.cache, args.jobs)
+    paths = [p.resolve() for p in args.notebooks] or chapters()
+    failures = execute(longest_first(paths), args.cache, args.jobs)
     for report in failures:
         print(report, file=sys.stderr)
     return 1 if failures else 0
