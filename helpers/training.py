@@ -191,6 +191,9 @@ def compare_learning_rates(
             optimizer=keras.optimizers.Adam(rate),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
+            # 32 steps per call into TensorFlow: the same steps and weights to the bit, with less
+            # Python between them (a small MLP's epoch took 10 % less, 2026-12-04)
+            steps_per_execution=32,
         )
         stopper = keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True
