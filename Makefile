@@ -91,15 +91,18 @@ lab: learner-env
 	./start $(LEARNER)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 ## Build the whole book: first every chapter the execution cache lacks, BOOK_JOBS at a time
-## (scripts/execute.py, into jupyter-book's cache), then English into _build/html (executes
-## nothing more), then the Chinese edition into _build/html/zh_CN (_config_zh.yml: translated
-## from locales/zh_CN, from the same execution cache, so no chapter runs twice).
+## (scripts/execute.py, into jupyter-book's cache), then, side by side, English into
+## _build/html (executes nothing more) and the Chinese edition into _build/html/zh_CN
+## (_config_zh.yml: translated from locales/zh_CN, from the same execution cache, so no
+## chapter runs twice). The two builds only read the cache and write to separate folders; the
+## English one runs in a subshell, so that `wait` returns its status (not its `sed`'s).
 BOOK_JOBS ?= 2
 book: env
 	$(stage-start)
 	$(BIN)/python scripts/execute.py --jobs $(BOOK_JOBS) $(TAG)
-	$(BIN)/jupyter-book build . -W --keep-going $(TAG)
-	$(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh $(TAG)
+	($(BIN)/jupyter-book build . -W --keep-going $(TAG)) & english=$$!; \
+	  $(BIN)/jupyter-book build . -W --keep-going --config _config_zh.yml --path-output _build/zh $(TAG); \
+	  chinese=$$?; wait $$english && test $$chinese = 0
 	rm -rf _build/html/zh_CN && cp -r _build/zh/_build/html _build/html/zh_CN
 	$(stage-end)
 
