@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers import data, transfer
+from helpers import data, training, transfer
 from helpers._validation import check_fraction, check_images, check_int, check_labels, check_seed
 
 
@@ -140,6 +140,7 @@ def train_network(
     patience = check_int(patience, "patience", minimum=1)
     max_checks = check_int(max_checks, "max_checks", minimum=1)
     batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat().batch(batch_size)
+    batches = training.without_autotune(batches)  # no wait for the autotuner when fit ends
     if held_out is None:
         model.fit(batches, steps_per_epoch=fixed_steps, epochs=1, shuffle=False, verbose=0)
         return fixed_steps

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from helpers._validation import check_images, check_int, check_seed
 from helpers.runtime import set_seed
@@ -43,6 +44,67 @@ class EpochLogger(keras.callbacks.Callback):
         line = f"epoch {epoch + 1:>{width}}/{total}  {metrics}"
         self.lines.append(line)
         print(line)
+
+
+def without_autotune(dataset: tf.data.Dataset) -> tf.data.Dataset:
+    """The same batches in the same order, with tf.data's autotuner switched off.
+
+    For every iterator over a dataset, tf.data starts a thread that tunes the pipeline's
+    parallelism and buffer sizes. Deleting the iterator (at the end of every epoch, and of
+    every ``fit``) waits for that thread, which sleeps between tunings for up to 10 s. Measured
+    with TensorFlow 2.21 on 2 cores (2026-12-04): one epoch of chapter 3's CNN trained in 12-13 s,
+    and in 34 of 61 runs the deletion added 8-10 s more; with the autotuner off, in none of 8. A
+    pipeline whose sizes are all fixed (``prefetch(2)``, a ``map`` without
+    ``num_parallel_calls``) has nothing to tune, and yields exactly the same batches.
+
+    Parameters
+    ----------
+    dataset : tf.data.Dataset
+
+    Returns
+    -------
+    tf.data.Dataset
+        ``dataset`` with ``options.autotune.enabled = False``.
+    """
+    if not isinstance(dataset, tf.data.Dataset):
+        raise TypeError(f"dataset must be a tf.data.Dataset, got {type(dataset).__name__}.")
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
+
+
+def in_order(x: np.ndarray, y: np.ndarray, *, batch_size: int) -> tf.data.Dataset:
+    """Mini-batches of ``(x, y)`` in the order given, for ``model.fit``, without the autotuner.
+
+    ``model.fit(in_order(x, y, batch_size=b), shuffle=False)`` trains on the same batches, of the
+    same static shape, in the same order, as ``model.fit(x, y, batch_size=b, shuffle=False)``,
+    and gives the same weights; it only skips the wait for tf.data's autotuner when the fit ends
+    (see :func:`without_autotune`). (``shuffle=False`` only tells Keras not to warn that it cannot
+    shuffle a dataset.)
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Inputs (samples first) and targets, already in the order to train on.
+    batch_size : int
+        Samples per batch; the last batch holds what is left.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Batches ``(x[i:i + b], y[i:i + b])``.
+    """
+    x = check_images(x, "x", min_dim=1)
+    y = np.asarray(y)
+    if y.ndim == 0 or y.shape[0] != x.shape[0]:
+        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {y.shape[:1]}.")
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    # Keras gives its batches a fixed size when they all have one, and the traced graph (and the
+    # last bits of some results) depend on it: do the same.
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(
+        batch_size, drop_remainder=len(x) % batch_size == 0
+    )
+    return without_autotune(batches)
 
 
 def train(

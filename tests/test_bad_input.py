@@ -355,6 +355,19 @@ CASES = [
     ("batch_schedule: a float of steps", lambda: sweep.batch_schedule(5, 2.0, seed=0), TypeError, "steps"),
     # training
     ("train: not a model", lambda: training.train(None, X, Y, epochs=1), TypeError, "keras.Model"),
+    ("without_autotune: an array", lambda: training.without_autotune(X), TypeError, "tf.data.Dataset"),
+    (
+        "in_order: fewer labels than images",
+        lambda: training.in_order(X, Y[:-1], batch_size=2),
+        ValueError,
+        "numbers",
+    ),
+    (
+        "in_order: batches of 0",
+        lambda: training.in_order(X, Y, batch_size=0),
+        ValueError,
+        "batch_size must be >= 1",
+    ),
     (
         "train: zero epochs",
         lambda: training.train(_compiled_mlp(), X, Y, epochs=0),

@@ -77,3 +77,39 @@ def test_train_rejects_bad_arguments(xy, call, error, message):
 def test_epoch_logger_validates_its_arguments():
     with pytest.raises(ValueError, match="every must be >= 1"):
         training.EpochLogger(every=0)
+
+
+def test_without_autotune_yields_the_same_batches_and_switches_the_tuner_off():
+    import tensorflow as tf
+
+    def pipeline():  # a fresh one each time: iterating a shuffled dataset again reshuffles it
+        x = np.arange(50, dtype="float32").reshape(25, 2)
+        return tf.data.Dataset.from_tensor_slices(x).shuffle(25, seed=3).batch(4).prefetch(2)
+
+    tuned_off = training.without_autotune(pipeline())
+    assert pipeline().options().autotune.enabled is None  # unset: tf.data tunes by default
+    assert tuned_off.options().autotune.enabled is False
+    before = [b.numpy() for b in pipeline()]
+    after = [b.numpy() for b in tuned_off]
+    assert len(before) == len(after) == 7
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+def test_in_order_trains_exactly_as_fit_without_shuffling(xy):
+    x, y = xy
+
+    def fitted(*data, **fit_args):
+        helpers.set_seed(0)
+        model = _tiny_model()
+        model.fit(*data, verbose=0, **fit_args)
+        return model.get_weights()
+
+    batches = training.in_order(x, y, batch_size=16)  # 16, 16 and the 8 left
+    assert [len(b) for b, _ in batches] == [16, 16, 8]
+    by_keras = fitted(x, y, batch_size=16, shuffle=False)
+    assert all(np.array_equal(a, b) for a, b in zip(fitted(batches), by_keras))
+    even = training.in_order(x, y, batch_size=8)  # 5 batches of 8: a static batch size, as Keras gives
+    assert even.element_spec[0].shape == (8, 4) and batches.element_spec[0].shape.as_list() == [None, 4]
+    assert all(np.array_equal(a, b) for a, b in zip(fitted(even), fitted(x, y, batch_size=8, shuffle=False)))
+    reordered = training.in_order(x[::-1], y[::-1], batch_size=16)  # the order matters
+    assert not all(np.array_equal(a, b) for a, b in zip(fitted(reordered), by_keras))

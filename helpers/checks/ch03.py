@@ -161,7 +161,7 @@ def _recomputed_val_losses_8() -> list[float]:
     import tensorflow as tf
 
     import helpers
-    from helpers import data, models
+    from helpers import data, models, training
 
     x_train, y_train = _source_images("A", "train")
     x_val, y_val = _source_images("A", "val")
@@ -177,6 +177,7 @@ def _recomputed_val_losses_8() -> list[float]:
         .map(lambda x, y: (tf.cast(x, "float32") / 255.0, y))
         .prefetch(2)
     )
+    batches = training.without_autotune(batches)  # as the chapter's pretrain
     history = model.fit(
         batches, epochs=_EPOCHS, validation_data=(data.scale_pixels(x_val), y_val), shuffle=False, verbose=0
     )
