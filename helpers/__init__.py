@@ -12,7 +12,8 @@ The package is split into one module per concern, imported in one direction:
 ``data``        MNIST from the repository's file, UCI digits, splits, sampling and resizing
 ``models``      the course's Keras models
 ``pretrained``  the shipped models in ``models/``: SHA-256-checked loading, portable saving
-``training``    compact, deterministic training loops and their logs; learning-rate comparisons
+``training``    compact, deterministic training loops and their logs; learning-rate comparisons;
+                tf.data pipelines without the autotuner's wait
 ``records``     results of seeds a chapter cannot afford to run (``records/``), checked against its recipe
 ``transfer``    cutting, freezing, feature extraction, weight change and label-budget sweeps
 ``sweep``       one training rule for a sweep's networks: held-out fifth, early stopping, warm starts
