@@ -53,7 +53,7 @@ def without_autotune(dataset: tf.data.Dataset) -> tf.data.Dataset:
     parallelism and buffer sizes. Deleting the iterator (at the end of every epoch, and of
     every ``fit``) waits for that thread, which sleeps between tunings for up to 10 s. Measured
     with TensorFlow 2.21 on 2 cores (2026-12-04): one epoch of chapter 3's CNN trained in 12-13 s,
-    and in 34 of 61 runs the deletion added 8-10 s more; with the autotuner off, in none of 8. A
+    and in 34 of 61 epochs the deletion added 8-10 s more; with the autotuner off, in none of 18. A
     pipeline whose sizes are all fixed (``prefetch(2)``, a ``map`` without
     ``num_parallel_calls``) has nothing to tune, and yields exactly the same batches.
 
