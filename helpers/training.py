@@ -97,7 +97,8 @@ def in_order(x: np.ndarray, y: np.ndarray, *, batch_size: int) -> tf.data.Datase
     x = check_images(x, "x", min_dim=1)
     y = np.asarray(y)
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
-        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {y.shape[:1]}.")
+        got = y.shape[0] if y.ndim else "a single value"
+        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {got}.")
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     # Keras gives its batches a fixed size when they all have one, and the traced graph (and the
     # last bits of some results) depend on it: do the same.

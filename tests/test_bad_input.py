@@ -363,6 +363,12 @@ CASES = [
         "numbers",
     ),
     (
+        "in_order: one label for many images",
+        lambda: training.in_order(X, 1, batch_size=2),
+        ValueError,
+        "a single value",
+    ),
+    (
         "in_order: batches of 0",
         lambda: training.in_order(X, Y, batch_size=0),
         ValueError,

@@ -107,9 +107,12 @@ def test_in_order_trains_exactly_as_fit_without_shuffling(xy):
     batches = training.in_order(x, y, batch_size=16)  # 16, 16 and the 8 left
     assert [len(b) for b, _ in batches] == [16, 16, 8]
     by_keras = fitted(x, y, batch_size=16, shuffle=False)
-    assert all(np.array_equal(a, b) for a, b in zip(fitted(batches), by_keras))
+    assert all(np.array_equal(a, b) for a, b in zip(fitted(batches, shuffle=False), by_keras))
     even = training.in_order(x, y, batch_size=8)  # 5 batches of 8: a static batch size, as Keras gives
     assert even.element_spec[0].shape == (8, 4) and batches.element_spec[0].shape.as_list() == [None, 4]
-    assert all(np.array_equal(a, b) for a, b in zip(fitted(even), fitted(x, y, batch_size=8, shuffle=False)))
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(fitted(even, shuffle=False), fitted(x, y, batch_size=8, shuffle=False))
+    )
     reordered = training.in_order(x[::-1], y[::-1], batch_size=16)  # the order matters
-    assert not all(np.array_equal(a, b) for a, b in zip(fitted(reordered), by_keras))
+    assert not all(np.array_equal(a, b) for a, b in zip(fitted(reordered, shuffle=False), by_keras))
