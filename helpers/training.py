@@ -94,18 +94,92 @@ def in_order(x: np.ndarray, y: np.ndarray, *, batch_size: int) -> tf.data.Datase
     tf.data.Dataset
         Batches ``(x[i:i + b], y[i:i + b])``.
     """
-    x = check_images(x, "x", min_dim=1)
-    y = np.asarray(y)
-    if y.ndim == 0 or y.shape[0] != x.shape[0]:
-        got = y.shape[0] if y.ndim else "a single value"
-        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {got}.")
+    x, y = _samples(x, y)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     # Keras gives its batches a fixed size when they all have one, and the traced graph (and the
     # last bits of some results) depend on it: do the same.
-    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(
+    batches = tf.data.Dataset.from_tensor_slices(_as_keras_feeds(x, y)).batch(
         batch_size, drop_remainder=len(x) % batch_size == 0
     )
     return without_autotune(batches)
+
+
+def shuffled(x: np.ndarray, y: np.ndarray, *, batch_size: int) -> tf.data.Dataset:
+    """Mini-batches of ``(x, y)`` in the random order ``model.fit(x, y)`` draws, without the autotuner.
+
+    ``model.fit(shuffled(x, y, batch_size=b), shuffle=False)`` trains on the same batches, in
+    the same order, as ``model.fit(x, y, batch_size=b)`` (which shuffles) after the same
+    ``helpers.set_seed``, and gives the same weights to the bit (TensorFlow 2.21, Keras 3.15;
+    a test compares them); it only skips the wait for tf.data's autotuner at the end of every
+    epoch (see :func:`without_autotune`), which made chapter 2 take 93 s instead of 68 s
+    (2026-12-04, 2 cores). The permutation comes from ``tf.random.shuffle`` as the first random
+    op of a function inside the pipeline, as in Keras' pipeline, so its seed is the same.
+
+    That includes one property of Keras' own pipeline worth knowing: once a global seed is set,
+    every pass over the data (every epoch) repeats the *same* order, because each epoch's
+    iterator recreates the shuffle with the same seed (TensorFlow issue #35682 describes the
+    mechanism; ``tests/test_training.py`` measures it for Keras' ``fit`` and for this pipeline).
+    Without a global seed, each epoch gets a new order.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Inputs (samples first) and targets.
+    batch_size : int
+        Samples per batch; the last batch holds what is left.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Batches ``(x[i], y[i])`` for consecutive slices ``i`` of a random permutation.
+    """
+    x, y = _samples(x, y)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    n = len(x)
+    full, rest = divmod(n, batch_size)
+
+    # An unseeded random op is seeded by the global seed and by how many unseeded random ops were
+    # traced before it in the same function: none here, as in Keras' pipeline, hence its order.
+    def permutation(_):
+        indices = tf.range(n, dtype=tf.int64)
+        return tf.random.shuffle(indices)
+
+    def cut(order: tf.Tensor) -> tf.data.Dataset:
+        head = tf.reshape(tf.slice(order, [0], [full * batch_size]), [full, batch_size])
+        batches = tf.data.Dataset.from_tensor_slices(head)
+        if rest:
+            batches = batches.concatenate(
+                tf.data.Dataset.from_tensors(tf.slice(order, [full * batch_size], [rest]))
+            )
+        return batches
+
+    indices = tf.data.Dataset.range(1).map(permutation).prefetch(1).flat_map(cut)
+    arrays = tf.data.Dataset.from_tensors(_as_keras_feeds(x, y)).repeat()
+    batches = tf.data.Dataset.zip((indices, arrays)).map(
+        lambda i, xy: (tf.gather(xy[0], i, axis=0), tf.gather(xy[1], i, axis=0))
+    )
+    batches = batches.apply(tf.data.experimental.assert_cardinality(full + (rest > 0)))
+    return without_autotune(batches.prefetch(2))
+
+
+def _samples(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` as arrays with one target per sample, checked (``names`` in messages)."""
+    x = check_images(x, names[0], min_dim=1)
+    y = np.asarray(y)
+    if y.ndim == 0 or y.shape[0] != x.shape[0]:
+        got = y.shape[0] if y.ndim else "a single value"
+        raise ValueError(
+            f"{names[0]} and {names[1]} have different numbers of samples: {x.shape[0]} and {got}."
+        )
+    return x, y
+
+
+def _as_keras_feeds(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` with floating point arrays in Keras' float type, as ``fit`` converts them."""
+    floatx = keras.backend.floatx()
+    return tuple(
+        a.astype(floatx) if np.issubdtype(a.dtype, np.floating) and a.dtype != floatx else a for a in (x, y)
+    )
 
 
 def train(
@@ -120,6 +194,11 @@ def train(
     log_every: int | None = 1,
 ) -> keras.callbacks.History:
     """Fit a compiled model, printing one compact line per epoch.
+
+    The same weights and metrics as ``model.fit(x, y, batch_size=..., validation_data=...)``,
+    from the same batches (:func:`shuffled`, :func:`in_order`), without tf.data's wait at the end
+    of every epoch. Like Keras' ``fit`` after ``helpers.set_seed``, every epoch visits the
+    examples in the same random order (see :func:`shuffled`).
 
     Parameters
     ----------
@@ -146,29 +225,25 @@ def train(
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
         raise ValueError("model is not compiled; call model.compile(optimizer=..., loss=...) first.")
-    x = check_images(x, "x", min_dim=1)
-    y_arr = np.asarray(y)
-    if y_arr.shape[0] != x.shape[0]:
-        raise ValueError(f"x and y have different numbers of samples: {x.shape[0]} and {y_arr.shape[0]}.")
+    x, y_arr = _samples(x, y)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
+    validation = None
     if validation_data is not None:
         if not (isinstance(validation_data, tuple) and len(validation_data) == 2):
             raise TypeError("validation_data must be a tuple (x_val, y_val).")
-        x_val = check_images(validation_data[0], "x_val", min_dim=1)
-        if np.asarray(validation_data[1]).shape[0] != x_val.shape[0]:
-            raise ValueError("x_val and y_val have different numbers of samples.")
+        validation = in_order(*_samples(*validation_data, names=("x_val", "y_val")), batch_size=batch_size)
     all_callbacks = list(callbacks)
     if log_every is not None:
         all_callbacks.append(EpochLogger(every=log_every))
+    # The batches Keras would make from the arrays, without tf.data's autotuner (see `shuffled`).
     return model.fit(
-        x,
-        y_arr,
+        shuffled(x, y_arr, batch_size=batch_size),
         epochs=epochs,
-        batch_size=batch_size,
-        validation_data=validation_data,
+        validation_data=validation,
         callbacks=all_callbacks,
         verbose=0,
+        shuffle=False,
     )
 
 

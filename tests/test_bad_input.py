@@ -369,6 +369,14 @@ CASES = [
         "a single value",
     ),
     (
+        "shuffled: fewer labels than images",
+        lambda: training.shuffled(X, Y[:-1], batch_size=2),
+        ValueError,
+        "numbers",
+    ),
+    ("shuffled: text", lambda: training.shuffled(["a", "b"], [0, 1], batch_size=2), TypeError, "numbers"),
+    ("shuffled: batches of 2.5", lambda: training.shuffled(X, Y, batch_size=2.5), TypeError, "batch_size"),
+    (
         "in_order: batches of 0",
         lambda: training.in_order(X, Y, batch_size=0),
         ValueError,

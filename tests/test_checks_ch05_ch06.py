@@ -20,7 +20,7 @@ import pytest
 from notebook_tools import ROOT, cells, definitions, source
 
 import helpers
-from helpers import models
+from helpers import models, training
 from helpers.checks import ch05, ch06
 from helpers.exercises import Status
 
@@ -287,7 +287,7 @@ def test_chapter5_compiled_mlp_is_the_checks():
 def test_chapter6_helpers_are_the_checks():
     chapter = definitions(CH6, ["compiled", "fit_head", "repeat_to", "pseudo_label", "shifted_copies"])
     for function in vars(chapter).values():
-        function.__globals__.update(helpers=helpers, keras=keras)
+        function.__globals__.update(helpers=helpers, keras=keras, training=training)
     rng = np.random.default_rng(0)
     x = rng.random((7, 28, 28)).astype("float32")
     np.testing.assert_array_equal(ch06._shifted_copies(x), chapter.shifted_copies(x))

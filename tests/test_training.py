@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -116,3 +120,93 @@ def test_in_order_trains_exactly_as_fit_without_shuffling(xy):
     )
     reordered = training.in_order(x[::-1], y[::-1], batch_size=16)  # the order matters
     assert not all(np.array_equal(a, b) for a, b in zip(fitted(reordered, shuffle=False), by_keras))
+
+
+def _fitted(*data, **fit_args):
+    helpers.set_seed(0)
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dropout(0.3)]
+        + [keras.layers.Dense(2, activation="softmax")]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(*data, epochs=3, verbose=0, **fit_args)
+    return model.get_weights(), history.history
+
+
+@pytest.mark.parametrize("batch_size", [16, 8])  # 16, 16 and the 8 left; 5 batches of 8
+def test_shuffled_trains_exactly_as_fit_with_shuffling(xy, batch_size):
+    x, y = xy
+    by_keras, keras_history = _fitted(x, y, batch_size=batch_size, validation_data=(x[:10], y[:10]))
+    helpers.set_seed(0)
+    ours, history = _fitted(
+        training.shuffled(x, y, batch_size=batch_size),
+        validation_data=training.in_order(x[:10], y[:10], batch_size=batch_size),
+        shuffle=False,
+    )
+    assert all(np.array_equal(a, b) for a, b in zip(ours, by_keras))
+    assert history == keras_history
+    in_order, _ = _fitted(training.in_order(x, y, batch_size=batch_size), shuffle=False)
+    assert not all(np.array_equal(a, b) for a, b in zip(in_order, by_keras))  # the order matters
+    batches = training.shuffled(x, y, batch_size=batch_size)
+    assert training.shuffled(x, y, batch_size=16).cardinality() == 3
+    assert batches.options().autotune.enabled is False
+    labels = np.concatenate([b.numpy() for _, b in batches])
+    assert sorted(labels.tolist()) == sorted(y.tolist()) and labels.tolist() != y.tolist()
+
+
+def test_train_trains_exactly_as_fit(xy):
+    x, y = xy
+    helpers.set_seed(0)
+    model = _tiny_model()
+    history = training.train(
+        model, x, y, epochs=3, batch_size=16, validation_data=(x[:10], y[:10]), log_every=None
+    )
+    helpers.set_seed(0)
+    reference = _tiny_model()
+    expected = reference.fit(x, y, epochs=3, batch_size=16, validation_data=(x[:10], y[:10]), verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), reference.get_weights()))
+    assert history.history == expected.history
+
+
+def _orders(data, **fit_args) -> list[list[int]]:
+    """The labels of each epoch's batches, in the order a model saw them (3 epochs)."""
+    seen: list[int] = []
+
+    class Recorder(keras.Model):
+        def train_step(self, batch):
+            seen.extend(batch[1].numpy().tolist())
+            return {"n": 0.0}
+
+    inputs = keras.Input((1,))
+    model = Recorder(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    model.fit(*data, epochs=3, verbose=0, **fit_args)
+    return [seen[i : i + 10] for i in range(0, 30, 10)]
+
+
+def test_with_a_seed_keras_fit_and_shuffled_repeat_one_order_every_epoch():
+    """The fact `shuffled`'s docstring states about Keras' own fit (TensorFlow issue #35682)."""
+    x, y = np.arange(10.0)[:, None], np.arange(10)
+    helpers.set_seed(1)
+    by_keras = _orders((x, y), batch_size=4)
+    helpers.set_seed(1)
+    ours = _orders((training.shuffled(x, y, batch_size=4),), shuffle=False)
+    assert ours == by_keras
+    assert by_keras[0] != list(range(10)) and by_keras[0] == by_keras[1] == by_keras[2]
+    # Without a global seed (and without op determinism, which requires one): a new order each
+    # epoch. In a fresh process, since op determinism cannot be switched off again.
+    script = (
+        "import numpy as np, keras\n"
+        "seen = []\n"
+        "class Recorder(keras.Model):\n"
+        "    def train_step(self, batch):\n"
+        "        seen.extend(batch[1].numpy().tolist()); return {'n': 0.0}\n"
+        "inputs = keras.Input((1,)); model = Recorder(inputs, keras.layers.Dense(1)(inputs))\n"
+        "model.compile(optimizer='sgd', loss='mse', run_eagerly=True)\n"
+        "model.fit(np.arange(10.0)[:, None], np.arange(10), batch_size=4, epochs=3, verbose=0)\n"
+        "print(len({tuple(seen[i:i + 10]) for i in (0, 10, 20)}))\n"
+    )
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert int(run.stdout.split()[-1]) > 1  # different orders

@@ -108,12 +108,12 @@ def _compiled(model: keras.Model, lr: float) -> keras.Model:
 @functools.cache
 def _cnn_base() -> keras.Model:
     """The chapter's source CNN, trained on the 6,000 source images, cut below its head (frozen)."""
-    from helpers import models, set_seed, transfer
+    from helpers import models, set_seed, training, transfer
 
     d = _data()
     set_seed(0)
     cnn = _compiled(models.build_cnn(n_classes=5, filters=(8, 16), hidden_units=32, name="source_cnn"), 1e-3)
-    cnn.fit(d.x_source, d.y_source, epochs=3, batch_size=32, verbose=0)
+    training.train(cnn, d.x_source, d.y_source, epochs=3, batch_size=32, log_every=None)
     return transfer.cut_backbone(cnn, "conv_base")
 
 
@@ -138,13 +138,13 @@ def _fit_head(features: np.ndarray, labels: np.ndarray, seed: int, lr: float = 1
     """The chapter's ``fit_head``: a new softmax layer trained on fixed features (reseeds)."""
     import keras
 
-    from helpers import set_seed
+    from helpers import set_seed, training
 
     set_seed(seed)
     head = _compiled(
         keras.Sequential([keras.Input(features.shape[1:]), keras.layers.Dense(5, activation="softmax")]), lr
     )
-    head.fit(*_repeat_to(features, labels), epochs=3, batch_size=64, verbose=0)
+    training.train(head, *_repeat_to(features, labels), epochs=3, batch_size=64, log_every=None)
     return head
 
 
