@@ -111,9 +111,10 @@ def shuffled(x: np.ndarray, y: np.ndarray, *, batch_size: int) -> tf.data.Datase
     the same order, as ``model.fit(x, y, batch_size=b)`` (which shuffles) after the same
     ``helpers.set_seed``, and gives the same weights to the bit (TensorFlow 2.21, Keras 3.15;
     a test compares them); it only skips the wait for tf.data's autotuner at the end of every
-    epoch (see :func:`without_autotune`), which made chapter 2 take 93 s instead of 68 s
-    (2026-12-04, 2 cores). The permutation comes from ``tf.random.shuffle`` as the first random
-    op of a function inside the pipeline, as in Keras' pipeline, so its seed is the same.
+    epoch (see :func:`without_autotune`): run back to back on 2 cores (2026-12-04), chapter 2
+    took 97.1 s with it and 105.1 s with Keras' pipeline. The permutation comes from
+    ``tf.random.shuffle`` as the first random op of a function inside the pipeline, as in Keras'
+    pipeline, so its seed is the same.
 
     That includes one property of Keras' own pipeline worth knowing: once a global seed is set,
     every pass over the data (every epoch) repeats the *same* order, because each epoch's
