@@ -186,14 +186,15 @@ lint: env
 	$(BIN)/nbstripout --verify chapters/*.ipynb student/*.ipynb learner/*.ipynb learner_zh/*.ipynb
 	$(stage-end)
 
+## --durations: the 25 slowest tests of each stage, where to look when make test grows.
 unit: env
 	$(stage-start)
-	$(BIN)/python -m pytest tests $(TAG)
+	$(BIN)/python -m pytest tests --durations=25 $(TAG)
 	$(stage-end)
 
 book-check: env
 	$(stage-start)
-	$(BIN)/python -m pytest tests/built $(TAG)
+	$(BIN)/python -m pytest tests/built --durations=25 $(TAG)
 	$(stage-end)
 
 ## Every chapter in a fresh kernel under nbval, in the learner environment started through
@@ -217,7 +218,7 @@ colab: colab-env
 ## the Colab-like run's results (after `make notebooks` and `make colab`).
 platforms: env learner-env
 	$(stage-start)
-	$(BIN)/python -m pytest tests/platforms $(TAG)
+	$(BIN)/python -m pytest tests/platforms --durations=25 $(TAG)
 	$(stage-end)
 
 ## Wall time and peak memory of every chapter in a fresh kernel.

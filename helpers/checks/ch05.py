@@ -82,6 +82,7 @@ def _data() -> _Data:
 
     (x_all, y_all), (x_test, y_test) = data.load_mnist()
     split = data.train_val_split(x_all, y_all, val_fraction=0.1, seed=0)
+    del x_all, y_all  # the pixels of every image (uint8): drop each copy once it is split
     x_train, _, y_train, _ = train_test_split(
         split.x_train,
         split.y_train,
@@ -90,11 +91,13 @@ def _data() -> _Data:
         stratify=split.y_train,
         random_state=0,
     )
-    x_train, x_val, x_test = (data.scale_pixels(x) for x in (x_train, split.x_val, x_test))
+    x_val, y_val = split.x_val, split.y_val
+    del split
+    x_train, x_val, x_test = (data.scale_pixels(x) for x in (x_train, x_val, x_test))
     x_leak, x_clean, y_leak, y_clean = train_test_split(
         x_test, y_test, test_size=0.5, stratify=y_test, random_state=0
     )
-    arrays = _Data(x_train, y_train, x_val, split.y_val, x_test, y_test, x_leak, y_leak, x_clean, y_clean)
+    arrays = _Data(x_train, y_train, x_val, y_val, x_test, y_test, x_leak, y_leak, x_clean, y_clean)
     for array in arrays:
         array.setflags(write=False)
     return arrays
@@ -183,8 +186,10 @@ def _imbalanced_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
     d = _data()
     rng = np.random.default_rng(0)
-    target_train = data.select_classes(d.x_train, d.y_train, list(_TARGET_DIGITS))
-    target_test = data.select_classes(d.x_test, d.y_test, list(_TARGET_DIGITS))
+    # Selected by position, so that only the images kept are copied (memory: the chapter's guard
+    # calls this beside the chapter's own arrays).
+    target_train = data.select_classes(np.arange(len(d.y_train)), d.y_train, list(_TARGET_DIGITS))
+    target_test = data.select_classes(np.arange(len(d.y_test)), d.y_test, list(_TARGET_DIGITS))
     idx = np.concatenate(
         [
             rng.choice(np.flatnonzero(target_train.y == c), n, replace=False)
@@ -195,7 +200,12 @@ def _imbalanced_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     nine = len(_TARGET_DIGITS) - 1
     nines = rng.choice(np.flatnonzero(target_test.y == nine), _IMB_TEST_NINES, replace=False)
     keep = (target_test.y < nine) | np.isin(np.arange(len(target_test.y)), nines)
-    arrays = (target_train.x[idx], target_train.y[idx], target_test.x[keep], target_test.y[keep])
+    arrays = (
+        d.x_train[target_train.x[idx]],
+        target_train.y[idx],
+        d.x_test[target_test.x[keep]],
+        target_test.y[keep],
+    )
     for array in arrays:
         array.setflags(write=False)
     return arrays

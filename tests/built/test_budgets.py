@@ -4,8 +4,9 @@ The figure is the peak resident memory of the kernel that nbval ran the chapter
 in (recorded by ``chapters/conftest.py``). Time is measured by
 ``scripts/benchmark.py``, not asserted here.
 
-The benchmark's peaks (2026-12-02) are 823-1384 MiB (chapter 4 highest), below 1.5e9 bytes;
-nbval inside `make test` from a fresh clone measured 804-1383 MiB the same day. Earlier
+The benchmark's peaks (2026-12-04) are 915-1409 MiB (chapter 2 highest), below 1.5e9 bytes
+(1430.5 MiB); on 2026-12-02 nbval inside `make test` from a fresh clone measured 804-1383 MiB
+against the benchmark's 823-1384 MiB that day. Earlier
 `make test` runs had measured 100-115 MiB more than the benchmark in every chapter, cause not
 found, so the test reads the target as 1.5 GiB (1536 MiB).
 """
