@@ -17,7 +17,8 @@ untranslated, a removed one is dropped), and fills in the messages that have not
 translate (formulas, code, numbers). Then translate what :func:`problems` lists.
 
 A translated message must keep what the English one computes or points to (:func:`problems`):
-every formula, code span, glued value, citation and cross-reference target, and every
+every formula, code span, glued value, citation and cross-reference target, every number of
+its prose (:func:`dropped_numbers`), and every
 ``{term}`` role names its glossary term with the Chinese term of ``book/glossary.md``
 (``{term}`神经元 <neuron>```), so one term is translated one way across the book.
 """
@@ -60,6 +61,24 @@ VERBATIM = ("glue", "cite", "math", "eq", "download")
 TARGETED = ("doc", "ref", "numref", "term")
 #: A word of English prose: what a message without one has nothing to translate.
 WORD = re.compile(r"[A-Za-z]{2,}")
+#: A number of the prose: "42", "0.25", "2,000" (a number inside a word, "mnist04", is not one).
+NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w]|\.\d)")
+#: How Chinese may write the whole numbers up to ten ("3-class" -> 三类, "two" -> 两个).
+CHINESE_NUMERALS = {
+    0: "零",
+    1: "一",
+    2: "二两",
+    3: "三",
+    4: "四",
+    5: "五",
+    6: "六",
+    7: "七",
+    8: "八",
+    9: "九",
+    10: "十",
+}
+#: English large-number words and their value, which Chinese counts in 万 (10^4) and 亿 (10^8).
+LARGE = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: A translation that Markdown would read as a list item or heading, not a paragraph.
 BLOCK_START = re.compile(r"^(\d+[.)]|[-*+]|#{1,6})\s")
@@ -175,6 +194,33 @@ class Problem:
         return f"{self.catalog}: {self.what}: {short!r}"
 
 
+def dropped_numbers(msgid: str, msgstr: str) -> list[str]:
+    """The numbers of ``msgid``'s prose that ``msgstr`` does not give.
+
+    A number counts as given when it appears as digits (thousands separators aside), when a
+    whole number up to ten appears as a Chinese numeral ("3 classes" -> 三个类别), and when an
+    English "400 million" appears counted in 万 or 亿 (4 亿). A translation that leaves out a
+    sentence usually leaves out its numbers, which the other checks do not see.
+    """
+    given = {n.replace(",", "") for n in NUMBER.findall(prose(msgstr))}
+    dropped = []
+    for found in NUMBER.finditer(prose(msgid)):
+        number = found.group(0).replace(",", "")
+        if number in given:
+            continue
+        if number.isdigit() and int(number) in CHINESE_NUMERALS:
+            if any(numeral in msgstr for numeral in CHINESE_NUMERALS[int(number)]):
+                continue
+        word = re.match(r"\s+(\w+)", prose(msgid)[found.end() :])
+        if word and word.group(1) in LARGE:
+            value = float(number) * LARGE[word.group(1)]
+            counted = {f"{value / 10**8:g}亿", f"{value / 10**4:g}万"}
+            if counted & {f"{n}{unit}" for n, unit in re.findall(r"(\d+(?:\.\d+)?)\s*([万亿])", msgstr)}:
+                continue
+        dropped.append(found.group(0))
+    return dropped
+
+
 def message_problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str]:
     """What is wrong with one translated message (an empty list: nothing)."""
     problems = []
@@ -184,6 +230,9 @@ def message_problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str
         problems.append(f"the translation drops {sorted(missing)}")
     if added:
         problems.append(f"the translation adds {sorted(added)}")
+    numbers = dropped_numbers(msgid, msgstr)
+    if numbers:
+        problems.append(f"the translation drops the number(s) {numbers}")
     for text, term in term_texts(msgstr):
         chinese = terms.get(term)
         if chinese is not None and text not in (chinese, term) and text.lower() != term:

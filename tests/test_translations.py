@@ -81,6 +81,26 @@ def test_the_checker_rejects(msgstr, problem):
     assert any(problem in p for p in found), found
 
 
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "dropped"),
+    [
+        ("It took 57 s on 2 cores.", "在 2 个核心上用时 57 秒。", []),
+        ("It took 57 s on 2 cores.", "在两个核心上用时 57 秒。", []),  # a Chinese numeral up to ten
+        ("We project 2,000 images.", "我们投影 2000 幅图像。", []),  # thousands separators aside
+        ("It matched 400 million images.", "它匹配了 4 亿幅图像。", []),  # counted in 亿
+        ("It matched 400 million images.", "它匹配了 40000 万幅图像。", []),  # or in 万
+        ("It took 57 s on 2 cores.", "在两个核心上用时 75 秒。", ["57"]),
+        ("A 3-class model. Then 12 more.", "一个三分类模型。", ["12"]),  # a sentence left out
+        ("It matched 400 million images.", "它匹配了 4 万幅图像。", ["400"]),  # a wrong count
+        ("Set `N_SEEDS = 1` and 1.5 GB.", "设置 `N_SEEDS = 1`。", ["1.5"]),  # code is checked as code
+    ],
+)
+def test_a_translation_keeps_the_numbers_of_the_prose(msgid, msgstr, dropped):
+    assert translations.dropped_numbers(msgid, msgstr) == dropped
+    found = translations.message_problems(msgid, msgstr, TERMS)
+    assert any("number" in p for p in found) == bool(dropped), found
+
+
 def test_formulas_and_code_need_no_translation():
     assert not translations.needs_translation("\n\\frac{\\partial L}{\\partial w} = x\n")
     assert not translations.needs_translation("$f(z)$")
