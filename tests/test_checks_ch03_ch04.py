@@ -69,8 +69,17 @@ def test_longer_pretraining_retrains_for_an_in_between_answer(monkeypatch):
 
 @pytest.mark.slow
 def test_the_checkers_recipe_gives_the_stored_8_epoch_run():
-    """The checker's copy of the chapter's recipe (about 20 s) against the run the chapter measured."""
-    np.testing.assert_allclose(ch03._recomputed_val_losses_8(), ch03._VAL_LOSSES_8, rtol=ch03._LATER_RTOL)
+    """The checker's copy of the chapter's recipe (about 20 s) against the run the chapter measured.
+
+    The first three epochs are the same on every machine measured (to 1e-5); later epochs drift
+    on another processor (4.8 % at epoch 8 on an AMD EPYC with AVX-512), and must stay close
+    enough that a learner's genuine run there is recomputed, not called wrong unseen.
+    """
+    run = ch03._recomputed_val_losses_8()
+    np.testing.assert_allclose(run[:3], ch03._VAL_LOSSES_8[:3], rtol=1e-4)
+    drift = max(abs(a / b - 1) for a, b in zip(run[3:], ch03._VAL_LOSSES_8[3:], strict=True))
+    assert drift / ch03._LATER_RTOL < ch03._FAR, drift
+    assert ch03.longer_pretraining.evaluate(run, int(np.argmin(run)) + 1).correct
 
 
 def test_small_code_tolerances_cannot_turn_the_answer_around_alone():

@@ -89,6 +89,9 @@ def test_rerunning_seed_1_gives_the_record(tmp_path):
 
     Training is repeatable on one machine, not bit for bit across machines or thread counts, so
     the validation losses may differ a little; the run's length, its best epoch and the winner may not.
+    The record was made on the authoring machine; on an AMD EPYC with AVX-512 (2026-12-04) the
+    rerun's losses were up to 5.3 % away from it, later epochs further than earlier ones (a rounding
+    difference grows as training goes on), so the losses are compared to 10 %.
     """
     record_seeds = script("record_seeds")
     assert record_seeds.main(["02_learning_rates", "--seeds", "1", "--records-dir", str(tmp_path)]) == 0
@@ -100,4 +103,4 @@ def test_rerunning_seed_1_gives_the_record(tmp_path):
         assert again["best_epoch"] == run["best_epoch"] and len(again["val_loss"]) == len(run["val_loss"]), (
             name
         )
-        np.testing.assert_allclose(again["val_loss"], run["val_loss"], rtol=0.03, err_msg=name)
+        np.testing.assert_allclose(again["val_loss"], run["val_loss"], rtol=0.1, err_msg=name)

@@ -62,10 +62,16 @@ _CHANCE_LOSS_5 = math.log(5)  # the cross-entropy of uniform guessing over digit
 _EPOCH_3_RTOL = 0.03
 # Epochs 4-8 take a training to recompute (eight epochs, about 20 s on 2 cores), so they are
 # judged with `judging_truth`: by the chapter's run as measured (`_VAL_LOSSES_8`, below) when the
-# answers are within `_LATER_RTOL` of it at every epoch, or further than `far` such tolerances at
+# answers are within `_LATER_RTOL` of it at every epoch, or further than `_FAR` such tolerances at
 # some epoch; in between (a run on another machine or thread count), by the run recomputed here
 # with the chapter's recipe. A plausible, made-up list is in neither case: it is wrong.
 _LATER_RTOL = 0.02
+# How many such tolerances away an answer may be and still be checked against a recomputed run
+# rather than called wrong unseen. A genuine run on another processor drifts from the stored one as
+# training goes on: on an AMD EPYC with AVX-512 (2026-12-04) the recipe gave the same first three
+# epochs (to 1e-5) and epochs 4-8 up to 4.8 % away, 2.4 tolerances. The made-up list of the
+# mistakes below that passes the coarse band is 14 tolerances away (`tests/test_checks_ch03_ch04.py`).
+_FAR = 5.0
 # A coarse band first, for clear feedback: the chapter's later losses stay between 0.8 and 1.2
 # times epoch 3's (1 TensorFlow thread or 2); a guard in the chapter asserts that they still do.
 _LATER_BAND = (0.5, 2.0)
@@ -136,7 +142,7 @@ def _check_longer_pretraining(val_losses: object, best_epoch: object) -> str:
     def distance(run: list[float]) -> float:  # in tolerances, at the worst of epochs 4-8
         return max(abs(a / b - 1) for a, b in zip(losses[3:], run[3:], strict=True)) / _LATER_RTOL
 
-    run = judging_truth(_VAL_LOSSES_8, _recomputed_val_losses_8, distance)
+    run = judging_truth(_VAL_LOSSES_8, _recomputed_val_losses_8, distance, far=_FAR)
     if distance(run) > 1.0:
         raise Wrong(
             "your losses after epoch 3 are not this run's: take all eight from "
