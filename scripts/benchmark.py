@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,7 @@ class ChapterRun:
     peak_rss_mb: float
     cells: int
     measured: str = ""
+    processor: str = ""
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -82,7 +84,26 @@ def run_chapter(path: Path, timeout: int = 900) -> ChapterRun:
         peak = _peak_rss_mb(pid)
     wall = time.perf_counter() - start
     when = datetime.now(UTC).strftime("%Y-%m-%d")
-    return ChapterRun(str(path.relative_to(ROOT)), round(wall, 1), round(peak, 0), len(nb.cells), when)
+    return ChapterRun(
+        str(path.relative_to(ROOT)), round(wall, 1), round(peak, 0), len(nb.cells), when, processor()
+    )
+
+
+def processor() -> str:
+    """The processor's model name and whether it has AVX-512 (Linux), else what ``platform`` says.
+
+    Figures from different processors do not compare: the same code took 1.5 times longer on the
+    machine of 2026-12-04 13:00 UTC than on an AMD EPYC with AVX-512 two hours later, and training
+    there gave slightly different numbers (README, "Benchmarks").
+    """
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine()
+    names = re.findall(r"^model name\s*:\s*(.+)$", info, flags=re.M)
+    flags = re.findall(r"^flags\s*:\s*(.+)$", info, flags=re.M)
+    name = names[0].strip() if names else platform.machine()
+    return f"{name}, {'with' if flags and 'avx512f' in flags[0].split() else 'without'} AVX-512"
 
 
 def run_under_quota(notebooks: list[Path], cpus: float) -> dict[str, dict[str, float]]:
@@ -208,10 +229,12 @@ def write_report(
     kept = [ChapterRun(**c) for c in previous.get("chapters", []) if c["notebook"] not in measured_now]
     runs = sorted(runs + kept, key=lambda r: r.notebook)
     today = datetime.now(UTC).strftime("%Y-%m-%d")
-    build = {**build, "measured": today} if build else previous.get("book")
+    build = {**build, "measured": today, "processor": processor()} if build else previous.get("book")
     quota = quota or previous.get("cpu_quota")
-    make_test = {**make_test, "measured": today} if make_test else previous.get("make_test")
-    cpu = platform.processor() or platform.machine()
+    make_test = (
+        {**make_test, "measured": today, "processor": processor()} if make_test else previous.get("make_test")
+    )
+    cpu = processor()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -221,12 +244,20 @@ def write_report(
         "peak memory is the kernel's peak resident set size.",
         f"Allocator settings in the kernels' environment: {_allocator_env()}.",
         "",
-        "| chapter | wall time (s) | peak memory (MiB) | measured |",
-        "|---|---:|---:|---|",
+        "| chapter | wall time (s) | peak memory (MiB) | measured | processor |",
+        "|---|---:|---:|---|---|",
     ]
-    lines += [f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.measured} |" for r in runs]
+    lines += [
+        f"| `{r.notebook}` | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.measured} | {r.processor or 'not recorded'} |"
+        for r in runs
+    ]
     if build:
-        lines += ["", f"Whole book, measured {build.get('measured', '(date not recorded)')}:", ""]
+        lines += [
+            "",
+            f"Whole book, measured {build.get('measured', '(date not recorded)')}"
+            f" ({build.get('processor', 'processor not recorded')}):",
+            "",
+        ]
         lines += ["| whole book | time (s) |", "|---|---:|"]
         lines += [
             f"| `make book` from nothing (both editions; executes every chapter) | {build['clean_build_s']:.1f} |"
@@ -236,7 +267,8 @@ def write_report(
         lines += [
             "",
             "`make test` in a fresh clone, environments from the package cache, measured"
-            f" {make_test.get('measured', '(date not recorded)')}: {make_test['total_s']:.0f} s.",
+            f" {make_test.get('measured', '(date not recorded)')}"
+            f" ({make_test.get('processor', 'processor not recorded')}): {make_test['total_s']:.0f} s.",
             "Stages run two at a time (`TEST_JOBS`), so their times overlap and add up to more.",
             "",
             "| stage of `make test` | wall time (s) |",
