@@ -203,15 +203,16 @@ def dropped_numbers(msgid: str, msgstr: str) -> list[str]:
     sentence usually leaves out its numbers, which the other checks do not see.
     """
     given = {n.replace(",", "") for n in NUMBER.findall(prose(msgstr))}
+    english = prose(msgid)
     dropped = []
-    for found in NUMBER.finditer(prose(msgid)):
+    for found in NUMBER.finditer(english):
         number = found.group(0).replace(",", "")
         if number in given:
             continue
         if number.isdigit() and int(number) in CHINESE_NUMERALS:
             if any(numeral in msgstr for numeral in CHINESE_NUMERALS[int(number)]):
                 continue
-        word = re.match(r"\s+(\w+)", prose(msgid)[found.end() :])
+        word = re.match(r"\s+(\w+)", english[found.end() :])
         if word and word.group(1) in LARGE:
             value = float(number) * LARGE[word.group(1)]
             counted = {f"{value / 10**8:g}亿", f"{value / 10**4:g}万"}
