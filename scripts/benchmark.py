@@ -205,10 +205,14 @@ def time_book_build() -> dict[str, float]:
     return times
 
 
-def _allocator_env() -> str:
-    """The glibc allocator variables the kernels inherit (`make` and Binder's `start` set them)."""
-    names = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_")
-    found = [f"`{n}={os.environ[n]}`" for n in names if n in os.environ]
+#: Process settings the kernels inherit from `make` and Binder's `start`: glibc's allocator and
+#: OpenBLAS's idle threads. They change speed and memory, never a number.
+KERNEL_VARIABLES = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "OPENBLAS_THREAD_TIMEOUT")
+
+
+def _kernel_env() -> str:
+    """The settings of :data:`KERNEL_VARIABLES` the kernels inherit, for the report."""
+    found = [f"`{n}={os.environ[n]}`" for n in KERNEL_VARIABLES if n in os.environ]
     return ", ".join(found) if found else "none (only what `import helpers` applies in-process)"
 
 
@@ -242,7 +246,7 @@ def write_report(
         f"Measured {when} on {os.cpu_count()} CPU core(s) ({cpu}), Python {platform.python_version()},",
         "by `make benchmark` (`scripts/benchmark.py`). Each chapter runs in a fresh kernel;",
         "peak memory is the kernel's peak resident set size.",
-        f"Allocator settings in the kernels' environment: {_allocator_env()}.",
+        f"Allocator and BLAS settings in the kernels' environment: {_kernel_env()}.",
         "",
         "| chapter | wall time (s) | peak memory (MiB) | measured | processor |",
         "|---|---:|---:|---|---|",
@@ -289,7 +293,7 @@ def write_report(
     payload = {
         "measured": when,
         "cpus": os.cpu_count(),
-        "allocator_env": _allocator_env(),
+        "kernel_env": _kernel_env(),
         "chapters": [asdict(r) for r in runs],
         "book": build,
         "make_test": make_test,

@@ -89,8 +89,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert "make test" in readme and "make book" in readme
 
 
-def test_binder_and_make_set_the_allocator_settings_of_helpers():
-    """Binder's `start` and the Makefile export the values of helpers.runtime.MALLOC_SETTINGS."""
+def test_binder_and_make_set_the_allocator_settings_of_helpers_and_openblas():
+    """Binder's `start` and the Makefile export the values of helpers.runtime.MALLOC_SETTINGS,
+    and OpenBLAS's shortest wait for idle threads."""
     from helpers.runtime import MALLOC_SETTINGS
 
     start = (ROOT / "start").read_text()
@@ -100,3 +101,6 @@ def test_binder_and_make_set_the_allocator_settings_of_helpers():
     for _, value, variable in MALLOC_SETTINGS.values():
         assert f"export {variable}={value}\n" in start, f"`start` should export {variable}={value}"
         assert f"export {variable} := {value}\n" in makefile, f"the Makefile should export {variable}"
+    # OpenBLAS reads its variables when NumPy loads it, before `import helpers` could set them.
+    assert "export OPENBLAS_THREAD_TIMEOUT=4\n" in start, "`start` should export OPENBLAS_THREAD_TIMEOUT=4"
+    assert "export OPENBLAS_THREAD_TIMEOUT := 4\n" in makefile, "the Makefile should export it too"

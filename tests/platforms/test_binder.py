@@ -62,10 +62,11 @@ def test_jupyterlab_offers_its_menus_in_chinese(learner):
     assert "zh_CN" in packs, f"no Chinese language pack for JupyterLab in the learner environment: {packs}"
 
 
-def test_start_sets_the_allocator_and_runs_its_arguments():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    out = _run(str(ROOT / "start"), "sh", "-c", "echo $MALLOC_ARENA_MAX $MALLOC_MMAP_THRESHOLD_", env=env)
-    assert out.split() == ["2", "4194304"]
+def test_start_sets_the_allocator_and_blas_and_runs_its_arguments():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "OPENBLAS_"))}
+    echo = "echo $MALLOC_ARENA_MAX $MALLOC_MMAP_THRESHOLD_ $OPENBLAS_THREAD_TIMEOUT"
+    out = _run(str(ROOT / "start"), "sh", "-c", echo, env=env)
+    assert out.split() == ["2", "4194304", "4"]
 
 
 def test_the_nbval_run_used_the_learner_environment_through_start():
