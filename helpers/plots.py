@@ -23,6 +23,8 @@ from helpers._validation import check_images, check_int, check_labels
 #: Chinese edition's catalog, locales/zh_CN/LC_MESSAGES/figures.po).
 FIGURE_TEXT = {"zh_CN": Path(__file__).with_name("figures_zh_CN.json")}
 _SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]+)(</text>)")
+#: A number in a figure's text: 4, 0.75, 54,000, 1e-3.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:e[-+]?\d+)?")
 
 
 def svg_texts(svg: str) -> list[str]:
@@ -35,21 +37,80 @@ def svg_texts(svg: str) -> list[str]:
     return [html.unescape(m.group(2)) for m in _SVG_TEXT.finditer(svg)]
 
 
+def number_template(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """``text`` with each number replaced by ``{}``, and the numbers in order; None without numbers.
+
+    ``"scratch, T = 1.95 (ECE 0.95 %)"`` gives ``("scratch, T = {} (ECE {} %)", ("1.95", "0.95"))``.
+    A number is written as the figures write it: ``4``, ``0.75``, ``54,000``, ``1e-3``. A text
+    with a brace in it has no template (None).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}.")
+    numbers = tuple(_NUMBER.findall(text))
+    if not numbers or "{" in text or "}" in text:
+        return None
+    return _NUMBER.sub("{}", text), numbers
+
+
+def number_templates(translations: Mapping[str, str]) -> dict[str, str]:
+    """English template -> translated template, for texts whose computed numbers vary.
+
+    A figure's title or legend may show a computed number (an ECE, a fitted temperature), which
+    can differ in its last digits on another processor or library version than the one whose
+    figures the catalog was made from. Every translation that keeps the English text's numbers,
+    in the same order, also translates that text with other numbers: ``"scratch (ECE 4.54 %)" ->
+    "从头训练（ECE 4.54 %）"`` gives ``"scratch (ECE {} %)" -> "从头训练（ECE {} %）"``. A template
+    that two translations fill in differently is left out.
+    """
+    if not isinstance(translations, Mapping):
+        raise TypeError(
+            f"translations must map English text to its translation, got {type(translations).__name__}."
+        )
+    found: dict[str, str] = {}
+    clashing: set[str] = set()
+    for english, translated in translations.items():
+        source, target = number_template(str(english)), number_template(str(translated))
+        if source is None or target is None or source[1] != target[1]:
+            continue
+        if found.setdefault(source[0], target[0]) != target[0]:
+            clashing.add(source[0])
+    return {source: target for source, target in found.items() if source not in clashing}
+
+
 def translate_svg(svg: str, translations: Mapping[str, str]) -> str:
-    """``svg`` with every ``<text>`` string that ``translations`` has replaced by its translation."""
+    """``svg`` with every ``<text>`` string that ``translations`` has replaced by its translation.
+
+    A string the table lacks is translated through its :func:`number_templates` when the table
+    has the same text with other numbers, the string's own numbers filled in.
+    """
     if not isinstance(svg, str):
         raise TypeError(f"svg must be the SVG document as a string, got {type(svg).__name__}.")
     if not isinstance(translations, Mapping):
         raise TypeError(
             f"translations must map English text to its translation, got {type(translations).__name__}."
         )
+    templates: dict[str, str] | None = None
+
+    def translated(text: str) -> str | None:
+        nonlocal templates
+        new = translations.get(text)
+        if new is not None:
+            return str(new)
+        shape = number_template(text)
+        if shape is None:
+            return None
+        if templates is None:
+            templates = number_templates(translations)
+        target = templates.get(shape[0])
+        if target is None:
+            return None
+        pieces = target.split("{}")
+        return "".join(piece + number for piece, number in zip(pieces, shape[1])) + pieces[-1]
 
     def replace(match: re.Match) -> str:
-        new = translations.get(html.unescape(match.group(2)))
+        new = translated(html.unescape(match.group(2)))
         return (
-            match.group(0)
-            if new is None
-            else match.group(1) + html.escape(str(new), quote=False) + match.group(3)
+            match.group(0) if new is None else match.group(1) + html.escape(new, quote=False) + match.group(3)
         )
 
     return _SVG_TEXT.sub(replace, svg)

@@ -427,18 +427,71 @@ def figure_messages(executed: Path = EXECUTED, chapters: Path = ROOT / "chapters
     return list(found)
 
 
+def _by_template(entries: dict[str, str]) -> dict[str, str]:
+    """Each catalog message that translates its text with any numbers (``helpers.plots``'
+    ``number_templates``), by its English template."""
+    from helpers.plots import number_template, number_templates
+
+    usable = number_templates(entries)
+    by_template: dict[str, str] = {}
+    for msgid in entries:
+        shape = number_template(msgid)
+        if shape is not None and shape[0] in usable:
+            by_template.setdefault(shape[0], msgid)
+    return by_template
+
+
+def figure_catalog_differences(wanted: list[str], entries: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The figure texts the catalog lacks, and the catalog's messages no figure shows.
+
+    A computed number in a figure (an ECE, a fitted temperature) may differ in its last digits
+    from the one the catalog was made from, on another processor or library version. Such a text
+    is not missing when a message with the same words and other numbers translates it (see
+    ``helpers.plots.number_templates``), and that message is not stale.
+
+    Parameters
+    ----------
+    wanted : list of str
+        The figures' messages (:func:`figure_messages`).
+    entries : dict
+        The catalog's messages: English -> translation ('' when untranslated).
+
+    Returns
+    -------
+    (new, gone) : tuple of lists of str, sorted
+    """
+    from helpers.plots import number_template
+
+    by_template = _by_template(entries)
+    covered = {by_template[s[0]] for t in wanted if (s := number_template(t)) and s[0] in by_template}
+    new = sorted(
+        t for t in set(wanted) - set(entries) if not ((s := number_template(t)) and s[0] in by_template)
+    )
+    gone = sorted(set(entries) - set(wanted) - covered)
+    return new, gone
+
+
 def refresh_figures(executed: Path = EXECUTED) -> Path:
-    """Merge the figures' messages into ``figures.po`` (new: untranslated; gone: dropped)."""
+    """Merge the figures' messages into ``figures.po`` (new: untranslated; gone: dropped).
+
+    A text whose numbers differ from a translated message with the same words keeps that
+    message (see :func:`figure_catalog_differences`).
+    """
     import polib
+
+    from helpers.plots import number_template
 
     path = CATALOGS / f"{FIGURES}.po"
     old = polib.pofile(str(path)) if path.exists() else None
-    have = {e.msgid: e for e in old} if old is not None else {}
+    have = {e.msgid: e.msgstr for e in old} if old is not None else {}
+    by_template = _by_template(have)
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": LANGUAGE}
-    for msgid in figure_messages(executed):
-        previous = have.get(msgid)
-        po.append(polib.POEntry(msgid=msgid, msgstr=previous.msgstr if previous is not None else ""))
+    for text in figure_messages(executed):
+        shape = number_template(text)
+        msgid = text if text in have or shape is None else by_template.get(shape[0], text)
+        if po.find(msgid) is None:
+            po.append(polib.POEntry(msgid=msgid, msgstr=have.get(msgid, "")))
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
     return path
@@ -552,14 +605,15 @@ def problems(pot_dir: Path | None = None, executed: Path | None = None) -> list[
         ]
     if executed is not None:
         figures = books.get(FIGURES)
-        have = {e.msgid for e in figures} if figures is not None else set()
-        wanted = set(figure_messages(executed))
-        for msgid in sorted(wanted - have):
-            found.append(
-                Problem(FIGURES, msgid, "new figure text, not in the catalog: run `make translations`")
-            )
-        for msgid in sorted(have - wanted):
-            found.append(Problem(FIGURES, msgid, "no longer in any figure: run `make translations`"))
+        entries = {e.msgid: e.msgstr for e in figures} if figures is not None else {}
+        new, gone = figure_catalog_differences(figure_messages(executed), entries)
+        found += [
+            Problem(FIGURES, msgid, "new figure text, not in the catalog: run `make translations`")
+            for msgid in new
+        ]
+        found += [
+            Problem(FIGURES, msgid, "no longer in any figure: run `make translations`") for msgid in gone
+        ]
     if pot_dir is not None:
         for name, msgids in templates(pot_dir).items():
             po = books.get(name)

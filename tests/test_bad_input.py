@@ -460,6 +460,18 @@ CASES = [
         "translations must map",
     ),
     (
+        "number_template: bytes",
+        lambda: plots.number_template(b"T = 1.95"),
+        TypeError,
+        "text must be a string",
+    ),
+    (
+        "number_templates: a list",
+        lambda: plots.number_templates(["layer 1"]),
+        TypeError,
+        "translations must map",
+    ),
+    (
         "figure_translations: no such language",
         lambda: plots.figure_translations("fr"),
         ValueError,

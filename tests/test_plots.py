@@ -225,6 +225,41 @@ def test_translate_svg_and_svg_texts_refuse_what_is_not_svg_text():
     )
 
 
+def test_a_computed_number_that_differs_from_the_catalogs_is_translated_with_its_own_numbers():
+    """A legend's ECE or fitted temperature can differ in its last digits on another machine."""
+    table = {
+        "scratch, T = 1.95 (ECE 0.95 %)": "从头训练，T = 1.95（ECE 0.95 %）",
+        "layer 1": "第 1 层",
+        "layer 2": "第 2 层",
+        "epoch 100": "第 100 轮",
+        "batch 8": "批量 八",  # does not keep its number: no template
+        "view 1": "视图 1",
+        "view 2": "第二视图 2",  # fills "view {}" differently from "view 1": no template
+    }
+    assert plots.number_templates(table) == {
+        "scratch, T = {} (ECE {} %)": "从头训练，T = {}（ECE {} %）",
+        "layer {}": "第 {} 层",
+        "epoch {}": "第 {} 轮",
+    }
+    texts = ["scratch, T = 2.01 (ECE 1.10 %)", "layer 9", "epoch 1,000", "batch 16", "view 3", "layer 2"]
+    svg = "<svg>" + "".join(f'<text x="{i}">{t}</text>' for i, t in enumerate(texts)) + "</svg>"
+    assert plots.svg_texts(plots.translate_svg(svg, table)) == [
+        "从头训练，T = 2.01（ECE 1.10 %）",
+        "第 9 层",
+        "第 1,000 轮",
+        "batch 16",
+        "view 3",
+        "第 2 层",
+    ]
+    assert plots.number_template("three learning rates, 54,000 training images") == (
+        "three learning rates, {} training images",
+        ("54,000",),
+    )
+    assert plots.number_template("constant 1e-3") == ("constant {}", ("1e-3",))
+    assert plots.number_template("epoch") is None
+    assert plots.number_template("a {set} of 3") is None
+
+
 @pytest.mark.slow  # starts a kernel (about 15 s)
 def test_vector_figures_in_a_kernel_shows_svg_with_text_as_text():
     nbformat = pytest.importorskip("nbformat")

@@ -188,6 +188,52 @@ def test_figure_text_needs_the_executed_chapters(tmp_path):
         translations.figure_messages(executed=tmp_path)
 
 
+def test_a_figure_number_that_differs_from_the_catalogs_is_neither_new_nor_stale():
+    """Another processor can give an ECE of 4.60 % where the catalog was made from 4.54 %."""
+    entries = {
+        "scratch (ECE 4.54 %)": "从头训练（ECE 4.54 %）",
+        "epoch": "轮次",
+        "old title": "旧标题",
+        "batch 8": "",  # untranslated: translates nothing else
+        "loss 1.5": "损失",  # drops the number: translates nothing else
+    }
+    wanted = ["scratch (ECE 4.60 %)", "epoch", "batch 16", "loss 2.5", "new title"]
+    new, gone = translations.figure_catalog_differences(wanted, entries)
+    assert new == ["batch 16", "loss 2.5", "new title"]
+    assert gone == ["batch 8", "loss 1.5", "old title"]
+    assert translations.figure_catalog_differences(list(entries), entries) == ([], [])
+
+
+def test_the_figure_catalog_translates_its_numbered_texts_through_templates():
+    """Every figures.po message with numbers that its translation keeps gives a template, and no
+    two messages fill one template in differently (the legends with computed numbers need it)."""
+    import polib
+
+    from helpers import plots
+
+    po = polib.pofile(str(translations.CATALOGS / "figures.po"))
+    entries = {e.msgid: e.msgstr for e in po if e.msgstr and e.msgstr != e.msgid}
+    templates = plots.number_templates(entries)
+    computed = [  # the figures' texts that show computed numbers
+        "one neuron: outputs {} to {}",
+        "{}-{}-{} network: {} %",
+        "η = {} (good): loss {}",
+        "probability of {} (AUC = {})",
+        "probability of {} (AP = {})",
+        "scratch (ECE {} %)",
+        "scratch, T = {} (ECE {} %)",
+        "fine-tuned (ECE {} %)",
+        "fine-tuned, T = {} (ECE {} %)",
+    ]
+    assert [t for t in computed if t not in templates] == []
+    shapes = {}
+    for msgid, msgstr in entries.items():
+        source, target = plots.number_template(msgid), plots.number_template(msgstr)
+        if source and target and source[1] == target[1]:
+            shapes.setdefault(source[0], set()).add(target[0])
+    assert {s: t for s, t in shapes.items() if len(t) > 1} == {}
+
+
 def test_every_translated_figure_string_reaches_the_chinese_notebooks():
     """helpers/figures_zh_CN.json (generated) translates every drawn string of figures.po."""
     import polib
