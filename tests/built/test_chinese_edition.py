@@ -215,6 +215,33 @@ def test_the_figures_catalog_matches_the_built_figures():
     assert not found, "\n".join(map(str, found[:20])) + "\nrun `make translations`, then translate figures.po"
 
 
+def test_a_catalog_made_where_computed_numbers_differed_still_translates_the_figures(html_root):
+    """figures.po was made on one machine; on another, a legend's ECE or a fitted temperature
+    can end in other digits. With every decimal number of the catalog changed (as if made
+    elsewhere; alt texts are written by hand, so they stay), the catalog check finds nothing new or
+    stale, and the English book's figures come out with no number-carrying text left in English."""
+    from helpers import plots
+
+    def elsewhere(text: str) -> str:  # 4.54 -> 4.55, 0.95 -> 0.96: another machine's last digit
+        return re.sub(r"\d+\.\d+", lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1]) + 1) % 10), text)
+
+    catalog = translations.messages(translations.FIGURES)
+    alts = set(translations.alt_texts())  # written by hand in the chapters: the same everywhere
+    moved = {
+        en if en in alts else elsewhere(en): zh if en in alts else elsewhere(zh) for en, zh in catalog.items()
+    }
+    assert sum(en not in catalog for en in moved) >= 10, "too few decimal numbers in figures.po to test this"
+    new, gone = translations.figure_catalog_differences(
+        translations.figure_messages(translations.EXECUTED), moved
+    )
+    assert (new, gone) == ([], []), (new[:5], gone[:5])
+    english = []
+    for svg in sorted((html_root / "_images").glob("*.svg")):
+        texts = plots.svg_texts(plots.translate_svg(svg.read_text(encoding="utf-8"), moved))
+        english += [t for t in texts if re.search(r"\d\.\d", t) and t in catalog and t != catalog[t]]
+    assert not english, f"figure text left in English with another machine's catalog: {english[:5]}"
+
+
 def _kept_names() -> set[str]:
     import polib
 
