@@ -441,6 +441,14 @@ def _by_template(entries: dict[str, str]) -> dict[str, str]:
     return by_template
 
 
+def _covering(text: str, by_template: dict[str, str]) -> str | None:
+    """The catalog message of :func:`_by_template` that translates ``text``, if any."""
+    from helpers.plots import number_template
+
+    shape = number_template(text)
+    return None if shape is None else by_template.get(shape[0])
+
+
 def figure_catalog_differences(wanted: list[str], entries: dict[str, str]) -> tuple[list[str], list[str]]:
     """The figure texts the catalog lacks, and the catalog's messages no figure shows.
 
@@ -460,14 +468,10 @@ def figure_catalog_differences(wanted: list[str], entries: dict[str, str]) -> tu
     -------
     (new, gone) : tuple of lists of str, sorted
     """
-    from helpers.plots import number_template
-
     by_template = _by_template(entries)
-    covered = {by_template[s[0]] for t in wanted if (s := number_template(t)) and s[0] in by_template}
-    new = sorted(
-        t for t in set(wanted) - set(entries) if not ((s := number_template(t)) and s[0] in by_template)
-    )
-    gone = sorted(set(entries) - set(wanted) - covered)
+    covering = {text: _covering(text, by_template) for text in set(wanted)}
+    new = sorted(text for text, message in covering.items() if text not in entries and message is None)
+    gone = sorted(set(entries) - set(wanted) - set(covering.values()))
     return new, gone
 
 
@@ -479,8 +483,6 @@ def refresh_figures(executed: Path = EXECUTED) -> Path:
     """
     import polib
 
-    from helpers.plots import number_template
-
     path = CATALOGS / f"{FIGURES}.po"
     old = polib.pofile(str(path)) if path.exists() else None
     have = {e.msgid: e.msgstr for e in old} if old is not None else {}
@@ -488,8 +490,7 @@ def refresh_figures(executed: Path = EXECUTED) -> Path:
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": LANGUAGE}
     for text in figure_messages(executed):
-        shape = number_template(text)
-        msgid = text if text in have or shape is None else by_template.get(shape[0], text)
+        msgid = text if text in have else _covering(text, by_template) or text
         if po.find(msgid) is None:
             po.append(polib.POEntry(msgid=msgid, msgstr=have.get(msgid, "")))
     path.parent.mkdir(parents=True, exist_ok=True)

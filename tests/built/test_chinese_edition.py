@@ -215,6 +215,12 @@ def test_the_figures_catalog_matches_the_built_figures():
     assert not found, "\n".join(map(str, found[:20])) + "\nrun `make translations`, then translate figures.po"
 
 
+def _elsewhere(text: str) -> str:
+    """``text`` as another machine's figures might show it: each decimal number's last digit moved
+    by one (4.54 -> 4.55, 0.95 -> 0.96)."""
+    return re.sub(r"\d+\.\d+", lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1]) + 1) % 10), text)
+
+
 def test_a_catalog_made_where_computed_numbers_differed_still_translates_the_figures(html_root):
     """figures.po was made on one machine; on another, a legend's ECE or a fitted temperature
     can end in other digits. With every decimal number of the catalog changed (as if made
@@ -222,13 +228,11 @@ def test_a_catalog_made_where_computed_numbers_differed_still_translates_the_fig
     stale, and the English book's figures come out with no number-carrying text left in English."""
     from helpers import plots
 
-    def elsewhere(text: str) -> str:  # 4.54 -> 4.55, 0.95 -> 0.96: another machine's last digit
-        return re.sub(r"\d+\.\d+", lambda m: m.group(0)[:-1] + str((int(m.group(0)[-1]) + 1) % 10), text)
-
     catalog = translations.messages(translations.FIGURES)
     alts = set(translations.alt_texts())  # written by hand in the chapters: the same everywhere
     moved = {
-        en if en in alts else elsewhere(en): zh if en in alts else elsewhere(zh) for en, zh in catalog.items()
+        en if en in alts else _elsewhere(en): zh if en in alts else _elsewhere(zh)
+        for en, zh in catalog.items()
     }
     assert sum(en not in catalog for en in moved) >= 10, "too few decimal numbers in figures.po to test this"
     new, gone = translations.figure_catalog_differences(
@@ -240,6 +244,27 @@ def test_a_catalog_made_where_computed_numbers_differed_still_translates_the_fig
         texts = plots.svg_texts(plots.translate_svg(svg.read_text(encoding="utf-8"), moved))
         english += [t for t in texts if re.search(r"\d\.\d", t) and t in catalog and t != catalog[t]]
     assert not english, f"figure text left in English with another machine's catalog: {english[:5]}"
+
+
+def test_make_translations_keeps_a_catalog_made_where_computed_numbers_differed(tmp_path, monkeypatch):
+    """`make translations` here neither adds this machine's digits of a computed number nor drops
+    the other machine's message that translates them (translations.refresh_figures)."""
+    import shutil
+
+    import polib
+
+    shutil.copytree(translations.CATALOGS, tmp_path / "catalogs")
+    monkeypatch.setattr(translations, "CATALOGS", tmp_path / "catalogs")
+    path = tmp_path / "catalogs" / f"{translations.FIGURES}.po"
+    po = polib.pofile(str(path))
+    alts = set(translations.alt_texts())
+    for entry in po:
+        if entry.msgid not in alts:
+            entry.msgid, entry.msgstr = _elsewhere(entry.msgid), _elsewhere(entry.msgstr)
+    po.save()
+    before = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
+    translations.refresh_figures()
+    assert {e.msgid: e.msgstr for e in polib.pofile(str(path))} == before
 
 
 def _kept_names() -> set[str]:
